@@ -1,0 +1,1 @@
+"""aligner's built-in tracker adapters (installed as `aligner_adapters`)."""

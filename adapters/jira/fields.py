@@ -1,0 +1,56 @@
+"""Which custom field holds Epic Link, Parent Link and Team on this Jira site.
+
+The ids differ per site (customfield_10014 on one Cloud site, customfield_12311120 on Apache's
+Data Center), so they are resolved from the field list: by the field's custom type first (names
+are translated and duplicated — one site has four fields called "Team"), then by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+EPIC_LINK_TYPE = "com.pyxis.greenhopper.jira:gh-epic-link"
+PARENT_LINK_TYPE = "com.atlassian.jpo:jpo-custom-field-parent"
+TEAM_TYPES = (
+    "com.atlassian.teams:rm-teams-custom-field-team",
+    "com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIds:
+    epic_link: str | None = None
+    parent_link: str | None = None
+    team: str | None = None
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.epic_link, self.parent_link, self.team) if f)
+
+
+def _pick(fields: list[Mapping[str, Any]], types: Iterable[str], name: str) -> str | None:
+    wanted = tuple(types)
+    for field in fields:
+        if (field.get("schema") or {}).get("custom") in wanted:
+            return str(field["id"])
+    for field in fields:
+        if str(field.get("name", "")).casefold() == name.casefold() and field.get("custom"):
+            return str(field["id"])
+    return None
+
+
+def resolve_from_field_list(fields: list[Mapping[str, Any]]) -> FieldIds:
+    """Resolve from `GET /rest/api/2/field` (a list of field definitions)."""
+    return FieldIds(
+        epic_link=_pick(fields, (EPIC_LINK_TYPE,), "Epic Link"),
+        parent_link=_pick(fields, (PARENT_LINK_TYPE,), "Parent Link"),
+        team=_pick(fields, TEAM_TYPES, "Team"),
+    )
+
+
+def resolve_from_names(names: Mapping[str, str]) -> FieldIds:
+    """Resolve from a search response's `names` map (`expand=names`), as exports carry it."""
+    as_list = [{"id": fid, "name": name, "custom": fid.startswith("customfield_")}
+               for fid, name in names.items()]
+    return resolve_from_field_list(as_list)
