@@ -29,3 +29,45 @@ class ItemPlan:
     @property
     def changes_labels(self) -> bool:
         return bool(self.add_labels or self.remove_labels)
+
+
+RESOLVED = "resolved"  # the digest recorded when the comment was kept as a resolved note
+
+
+def plan_item(
+    item: BacklogItem,
+    desired_labels: frozenset[str],
+    digest: str | None,
+    body: Comment | None,
+    *,
+    comment: bool = True,
+    on_resolve: str = "delete",
+    resolved_body: Comment | None = None,
+) -> ItemPlan | None:
+    """Compare what should be on the ticket with what is there; None when nothing changes.
+
+    `digest` summarises the findings (codes only, so a rewording never re-posts) and is None
+    when the item has nothing to flag. Labels are diffed as sets: only managed labels move.
+    """
+    flags = item.flags
+    add = tuple(sorted(desired_labels - flags.labels))
+    remove = tuple(sorted(flags.labels - desired_labels))
+    action: str | None = None
+    new_body: Comment | None = None
+    new_digest = digest
+    if comment and digest is not None:
+        if flags.comment_id is None:
+            action, new_body = CREATE, body
+        elif flags.digest != digest:
+            action, new_body = UPDATE, body
+    elif flags.comment_id is not None:
+        if comment and on_resolve == "keep":
+            new_digest = RESOLVED
+            if flags.digest != RESOLVED:
+                action, new_body = UPDATE, resolved_body
+        else:
+            action = DELETE
+    state_changes = flags.digest != new_digest
+    if not (add or remove or action or state_changes):
+        return None
+    return ItemPlan(item, add, remove, action, new_body, new_digest)
