@@ -50,6 +50,8 @@ def plan_item(
     when the item has nothing to flag. Labels are diffed as sets: only managed labels move.
     """
     flags = item.flags
+    if not comment:  # labels alone carry the state; a comment left from before goes
+        digest = None
     add = tuple(sorted(desired_labels - flags.labels))
     remove = tuple(sorted(flags.labels - desired_labels))
     action: str | None = None
