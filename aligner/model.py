@@ -6,12 +6,17 @@ checked by `aligner.references`, and loading with line numbers by `aligner.confi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LINK_PATTERN = r"^(jira:[A-Za-z][A-Za-z0-9_]*-\d+|linear:(project|initiative):.+|linear:[A-Za-z][A-Za-z0-9_]*-\d+)$"
+LINK_PATTERN = (
+    r"^(jira:[A-Za-z][A-Za-z0-9_]*-\d+"
+    r"|linear:(project|initiative):.+"
+    r"|linear:[A-Za-z][A-Za-z0-9_]*-\d+)$"
+)
 
 
 class Strict(BaseModel):
@@ -129,8 +134,6 @@ class OperatingModel(Strict):
 
 def check_links(links: tuple[str, ...]) -> tuple[str, ...]:
     """Reject malformed link strings (`jira:KEY-1`, `linear:project:…`, …)."""
-    import re
-
     for link in links:
         if not re.match(LINK_PATTERN, link):
             raise ValueError(

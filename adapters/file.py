@@ -1,0 +1,130 @@
+"""The `file` adapter: exported Jira or Linear snapshots, read offline, never written.
+
+Accepted shapes, told apart by content: a Jira search response (`{"issues": [...]}`, with an
+optional `names` map from `expand=names`), a JSON list of Jira issues (REST v2/v3, or the Agile
+shape with a `fields.epic` object), one Jira issue, and a Linear issues GraphQL response
+(`{"data": {"issues": {"nodes": [...]}}}`) or a list of its nodes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ConfigDict, field_validator
+
+from aligner.adapter import AdapterContext, TrackerSettings, WriteResult
+from aligner.errors import ConfigError, TrackerError
+from aligner.items import BacklogItem
+from aligner.plan import ItemPlan
+
+from .jira import mapping as jira_mapping
+from .jira.fields import FieldIds, resolve_from_names
+from .linear import mapping as linear_mapping
+
+
+class FileSettings(TrackerSettings):
+    model_config = ConfigDict(extra="forbid")
+
+    path: tuple[str, ...]
+    epic_link_field: str | None = None  # for Jira exports without a `names` map
+    parent_link_field: str | None = None
+    team_field: str | None = None
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class FileAdapter:
+    """Reads snapshots; `fetch` streams every item of every file, `apply` refuses."""
+
+    name = "file"
+    writable = False
+    Settings = FileSettings
+
+    def __init__(self, settings: FileSettings, context: AdapterContext) -> None:
+        self.settings = settings
+        self.context = context
+        self.paths = [context.base_dir / p for p in settings.path]
+
+    @property
+    def request_count(self) -> int:
+        return 0
+
+    def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
+        for path in self.paths:
+            yield from self._read(path)
+
+    def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        return iter(())  # a snapshot holds what it holds: the rest is a broken link
+
+    def apply(self, plans: Sequence[ItemPlan]) -> Iterator[WriteResult]:
+        for plan in plans:
+            yield WriteResult(plan.item.key, 0, "file snapshots are read-only")
+
+    def _read(self, path: Path) -> Iterator[BacklogItem]:
+        data = _load(path)
+        if isinstance(data, Mapping) and isinstance(data.get("data"), Mapping):
+            yield from self._linear(path, _linear_nodes(path, data))
+        elif isinstance(data, Mapping) and isinstance(data.get("issues"), list):
+            yield from self._jira(path, data["issues"], data.get("names") or {})
+        elif isinstance(data, Mapping) and "key" in data and "fields" in data:
+            yield from self._jira(path, [data], {})
+        elif isinstance(data, list) and all(isinstance(n, Mapping) for n in data):
+            is_linear = bool(data) and "identifier" in data[0]
+            yield from (self._linear(path, data) if is_linear else self._jira(path, data, {}))
+        else:
+            raise ConfigError(f"{path}: not a Jira or Linear export (expected a Jira search "
+                              "response, a list of Jira issues, or a Linear issues response)")
+
+    def _jira(self, path: Path, issues: list[Any], names: Mapping[str, str]) -> Iterator[
+            BacklogItem]:
+        found = resolve_from_names(names) if names else FieldIds()
+        s = self.settings
+        field_ids = FieldIds(s.epic_link_field or found.epic_link,
+                             s.parent_link_field or found.parent_link, s.team_field or found.team)
+        for index, raw in enumerate(issues):
+            try:
+                yield jira_mapping.issue_to_item(
+                    raw, source=self.name, field_ids=field_ids,
+                    base_url=jira_mapping.site_of(raw), objective_field=s.objective_field,
+                    label_prefix=self.context.label_prefix, waive_label=self.context.waive_label)
+            except (KeyError, TypeError, AttributeError, ValueError) as error:
+                raise TrackerError(f"{path.name}: issue #{index}: unreadable Jira issue "
+                                   f"({type(error).__name__}: {error})") from None
+
+    def _linear(self, path: Path, nodes: list[Any]) -> Iterator[BacklogItem]:
+        seen: set[str] = set()
+        for index, node in enumerate(nodes):
+            try:
+                for container in linear_mapping.containers_of(node, source=self.name):
+                    if container.key not in seen:
+                        seen.add(container.key)
+                        yield container
+                yield linear_mapping.issue_to_item(node, source=self.name)
+            except (KeyError, TypeError, AttributeError, ValueError) as error:
+                raise TrackerError(f"{path.name}: issue #{index}: unreadable Linear issue "
+                                   f"({type(error).__name__}: {error})") from None
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: snapshot file not found (trackers.file.path)") from None
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{path}: not valid JSON: {error}") from None
+
+
+def _linear_nodes(path: Path, data: Mapping[str, Any]) -> list[Any]:
+    issues = data["data"].get("issues") if isinstance(data["data"], Mapping) else None
+    nodes = issues.get("nodes") if isinstance(issues, Mapping) else None
+    if not isinstance(nodes, list):
+        raise ConfigError(f"{path}: a GraphQL response without data.issues.nodes")
+    return nodes

@@ -1,0 +1,33 @@
+"""`aligner check` as a library call: load, fetch, evaluate. Never writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .collect import Snapshot, collect, open_adapters
+from .config import LoadedConfig, load_config
+from .engine import Evaluation, OnItem, evaluate
+
+
+@dataclass
+class CheckRun:
+    config: LoadedConfig
+    snapshot: Snapshot
+    evaluation: Evaluation
+
+
+def run_check(config_path: Path | str, *, sources: Iterable[str] = (),
+              as_of: date | None = None, env: Mapping[str, str] | None = None,
+              options: Mapping[str, Any] | None = None,
+              on_item: OnItem | None = None) -> CheckRun:
+    """Check the backlog the model file points at, as of `as_of` (default today)."""
+    config = load_config(config_path)
+    adapters = open_adapters(config, sources, env, options)
+    snapshot = collect(adapters)
+    evaluation = evaluate(config, snapshot.graph, as_of or date.today(),
+                          fetched=snapshot.total_fetched, on_item=on_item)
+    return CheckRun(config, snapshot, evaluation)

@@ -1,0 +1,188 @@
+"""The command line: parse, call the library, render. Errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .check import run_check
+from .config import load_config
+from .errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
+from .explain import render_explain
+from .registry import rule_classes
+from .render_text import render_text
+from .report import FAIL_ON, exit_code, to_json
+from .rule_docs import render_rule, render_rule_table
+
+FORMATS = ("text", "json")
+
+
+def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--config", "-c", "config", type=click.Path(path_type=Path),
+                        default=Path("aligner.yaml"), show_default=True,
+                        help="The operating-model file.")(f)
+
+
+def run_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by commands that read trackers."""
+    f = click.option("--source", "sources", multiple=True, metavar="NAME",
+                     help="Only read this tracker (repeatable): jira, linear, file.")(f)
+    f = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="Judge objective periods on this date (default: today).")(f)
+    return config_option(f)
+
+
+def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                     show_default=True, help="Report format.")(f)
+    f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the report to this file instead of stdout.")(f)
+    return click.option("--fail-on", type=click.Choice(FAIL_ON), default="error",
+                        show_default=True,
+                        help="Exit 1 when a finding at or above this severity remains.")(f)
+
+
+def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Library errors become one line on stderr and their documented exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except AlignerError as error:
+            click.echo(f"aligner: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
+            sys.exit(EXIT_TRACKER)
+
+    return wrapper
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def as_date(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aligner")
+def cli() -> None:
+    """Check that every backlog item traces through a team objective to company strategy.
+
+    \b
+    Start with the offline example:
+      aligner check -c examples/acme/aligner.yaml --as-of 2026-11-15
+    """
+
+
+@cli.command()
+@run_options
+@report_options
+@one_line_errors
+def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: Path | None,
+          fail_on: str) -> None:
+    """Report alignment and findings; never writes to trackers.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or model error,
+    3 tracker error or incomplete run.
+
+    \b
+    Examples:
+      aligner check -c examples/acme/aligner.yaml
+      aligner check --format json --output report.json --fail-on warning
+    """
+    run = run_check(config, sources=sources, as_of=as_date(as_of))
+    if fmt == "json":
+        emit(json.dumps(to_json(run.evaluation), indent=2, ensure_ascii=False), output)
+    else:
+        emit(render_text(run.evaluation), output)
+    sys.exit(exit_code(run.evaluation, fail_on))
+
+
+@cli.command()
+@click.argument("item")
+@run_options
+@one_line_errors
+def explain(item: str, config: Path, sources: tuple[str, ...], as_of: Any) -> None:
+    """Show ITEM's trace, where it stopped, and each finding with its fix.
+
+    \b
+    Example:
+      aligner explain CHK-45 -c examples/acme/aligner.yaml
+    """
+    captured: dict[str, Any] = {}
+
+    def keep(trace: Any, findings: Any) -> None:
+        if trace.item.key.casefold() == item.casefold():
+            captured["trace"], captured["findings"] = trace, findings
+
+    run = run_check(config, sources=sources, as_of=as_date(as_of), on_item=keep)
+    click.echo(render_explain(item, run, captured.get("trace"), captured.get("findings", [])))
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every installed rule: code, name, default severity, summary.
+
+    \b
+    Example:
+      aligner rules
+    """
+    click.echo(render_rule_table(rule_classes()))
+
+
+@cli.command("rule")
+@click.argument("code")
+@one_line_errors
+def rule_command(code: str) -> None:
+    """Print one rule's documentation (by code or name).
+
+    \b
+    Examples:
+      aligner rule AL101
+      aligner rule untraced
+    """
+    click.echo(render_rule(code, rule_classes()))
+
+
+@cli.command()
+@config_option
+@one_line_errors
+def validate(config: Path) -> None:
+    """Validate the model file only (no tracker is contacted).
+
+    \b
+    Example:
+      aligner validate -c examples/acme/aligner.yaml
+    """
+    loaded = load_config(config)
+    model = loaded.model
+    click.echo(f"{config}: valid — {len(model.strategy)} strategies, {len(model.bets)} bets, "
+               f"{len(model.objectives)} objectives, {len(model.teams)} teams, "
+               f"{len(loaded.rule_set.rules)} rules, trackers: "
+               f"{', '.join(loaded.trackers) or 'none'}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+
+
+__all__ = ["EXIT_USAGE", "cli", "main"]

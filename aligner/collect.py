@@ -1,0 +1,80 @@
+"""Fetch from the configured trackers into one graph of items, ancestors included."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .adapter import AdapterContext
+from .config import LoadedConfig
+from .errors import ConfigError
+from .items import BacklogItem
+from .registry import adapter_class
+from .suggest import did_you_mean
+
+
+@dataclass
+class Snapshot:
+    """Everything fetched in one run: the graph, and how many items each source gave."""
+
+    graph: dict[str, BacklogItem] = field(default_factory=dict)
+    fetched: dict[str, int] = field(default_factory=dict)
+    adapters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_fetched(self) -> int:
+        return sum(self.fetched.values())
+
+
+def open_adapters(config: LoadedConfig, sources: Iterable[str] = (),
+                  env: Mapping[str, str] | None = None,
+                  options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the adapters for the selected sources (all configured ones by default)."""
+    configured = list(config.trackers)
+    wanted = list(sources) or configured
+    for name in wanted:
+        if name not in configured:
+            raise ConfigError(f"--source {name}: not configured under `trackers:` in "
+                              f"{config.file.name}{did_you_mean(name, configured)}")
+    if not wanted:
+        raise ConfigError(f"{config.file.name}: no trackers configured (add `trackers:`)")
+    writeback = config.model.writeback
+    context = AdapterContext(base_dir=config.base_dir, env=os.environ if env is None else env,
+                             label_prefix=writeback.label_prefix,
+                             waive_label=writeback.waive_label, options=dict(options or {}))
+    return {name: adapter_class(name)(config.trackers[name], context) for name in wanted}
+
+
+def collect(adapters: Mapping[str, Any],
+            since: Mapping[str, datetime | None] | None = None) -> Snapshot:
+    """Stream every adapter into one graph, then fetch the ancestors it is missing, once."""
+    snapshot = Snapshot(adapters=dict(adapters))
+    for name, adapter in adapters.items():
+        count = 0
+        for item in adapter.fetch((since or {}).get(name)):
+            snapshot.graph[item.key] = item
+            count += item.kind == "issue"
+        snapshot.fetched[name] = count
+    for name, adapter in adapters.items():
+        missing = _missing_parents(snapshot.graph, name)
+        while missing:
+            found = list(adapter.fetch_missing(sorted(missing)))
+            for item in found:
+                snapshot.graph.setdefault(item.key, item)
+            # ancestors of fetched ancestors (an initiative above a cross-project epic)
+            missing = _missing_parents({i.key: i for i in found}, name) - snapshot.graph.keys()
+            missing -= {k for k in missing if k in snapshot.graph}
+            if not found:
+                break
+    return snapshot
+
+
+def _missing_parents(items: Mapping[str, BacklogItem], source: str) -> set[str]:
+    return {
+        parent
+        for item in items.values() if item.source == source
+        for parent in item.parents if parent not in items
+    }
