@@ -63,7 +63,7 @@ class FileAdapter:
     def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         return iter(())  # a snapshot holds what it holds: the rest is a broken link
 
-    def apply(self, plans: Sequence[ItemPlan]) -> Iterator[WriteResult]:
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         for plan in plans:
             yield WriteResult(plan.item.key, 0, "file snapshots are read-only")
 

@@ -62,8 +62,12 @@ class Adapter(Protocol):
         """
         ...
 
-    def apply(self, plans: Sequence[ItemPlan]) -> Iterator[WriteResult]:
-        """Apply write plans, one result per plan, in order; one failure never stops the rest."""
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """Apply write plans, one result per plan, in order; one failure never stops the rest.
+
+        `recover` is set after an interrupted run: look for an existing aligner comment
+        before creating one, since the interrupted run may have created it.
+        """
         ...
 
     @property

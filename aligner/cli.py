@@ -18,9 +18,11 @@ from .config import load_config
 from .errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
 from .explain import render_explain
 from .registry import rule_classes
+from .render_sync import render_outcome, render_plan, sync_json
 from .render_text import render_text
 from .report import FAIL_ON, exit_code, to_json
 from .rule_docs import render_rule, render_rule_table
+from .sync import DEFAULT_STATE, run_sync
 
 FORMATS = ("text", "json")
 
@@ -112,6 +114,44 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: 
     else:
         emit(render_text(run.evaluation), output)
     sys.exit(exit_code(run.evaluation, fail_on))
+
+
+@cli.command()
+@run_options
+@report_options
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--max-writes", type=click.IntRange(min=0), default=None,
+              help="Write budget for this run (default: writeback.max_writes).")
+@click.option("--full", is_flag=True, help="Ignore incremental cursors; read everything.")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STATE, show_default=True, help="The local state store.")
+@click.option("--show-comments", is_flag=True, help="With --dry-run: print each comment too.")
+@one_line_errors
+def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: Path | None,
+         fail_on: str, dry_run: bool, max_writes: int | None, full: bool, state_path: Path,
+         show_comments: bool) -> None:
+    """Check, then write flags (labels and one comment) onto the tickets, and clear fixed ones.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or model error,
+    3 tracker error or incomplete run (budget, failed writes, another sync running).
+
+    \b
+    Examples:
+      aligner sync --dry-run --show-comments       # print exactly what would change
+      aligner sync --max-writes 200 --fail-on never   # a scheduled job
+    """
+    outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
+                       max_writes=max_writes, full=full, state_path=state_path)
+    if fmt == "json":
+        document = {**to_json(outcome.evaluation), "sync": sync_json(outcome)}
+        emit(json.dumps(document, indent=2, ensure_ascii=False), output)
+    else:
+        emit(render_text(outcome.evaluation) + "\n" + render_plan(outcome, show_comments)
+             + render_outcome(outcome), output)
+    if not outcome.dry_run and not outcome.complete:
+        sys.exit(EXIT_TRACKER)
+    sys.exit(exit_code(outcome.evaluation, fail_on))
 
 
 @cli.command()

@@ -49,6 +49,14 @@ class Rule:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
     @classmethod
+    def why(cls) -> str:
+        """The first sentence of "Why it matters": the one line a ticket comment carries."""
+        doc = cls.documentation()
+        _, found, rest = doc.partition("Why it matters:")
+        text = " ".join(rest.strip().split("\n\n")[0].split()) if found else cls.summary()
+        return text.split(". ")[0].rstrip(".") + "."
+
+    @classmethod
     def documentation(cls) -> str:
         import inspect
 
