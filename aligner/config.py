@@ -17,7 +17,7 @@ from .references import check_references
 from .registry import adapter_class, adapter_names, rule_classes
 from .selection import ReferenceError_, RuleSet, build_rule_set, resolve_all
 from .suggest import did_you_mean
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import YamlDocument, load_yaml, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,16 @@ class LoadedConfig:
 def load_config(path: Path | str) -> LoadedConfig:
     """Read, validate and cross-check the model file at `path`."""
     file = Path(path)
-    doc = load_yaml(file)
+    return config_from_document(load_yaml(file), file.read_text(encoding="utf-8"))
+
+
+def config_from_text(text: str, file: Path | str = "aligner.yaml") -> LoadedConfig:
+    """Validate a model given as text (tests, rule-case runners); `file` names it in errors."""
+    return config_from_document(parse_yaml(text, Path(file)), text)
+
+
+def config_from_document(doc: YamlDocument, text: str) -> LoadedConfig:
+    file = doc.file
     if not isinstance(doc.data, dict):
         raise doc.error((), "the model file must be a mapping with `version: 1` at the top")
     model = _validate(doc, OperatingModel, doc.data, ())
@@ -53,8 +62,7 @@ def load_config(path: Path | str) -> LoadedConfig:
         except ReferenceError_ as exc:
             raise doc.error(("waivers", i, "codes"), str(exc)) from None
     trackers = _trackers(doc, model)
-    return LoadedConfig(file, model, rule_set, trackers, tuple(waiver_codes),
-                        file.read_text(encoding="utf-8"))
+    return LoadedConfig(file, model, rule_set, trackers, tuple(waiver_codes), text)
 
 
 def _trackers(doc: YamlDocument, model: OperatingModel) -> dict[str, BaseModel]:
@@ -72,7 +80,10 @@ def _validate(doc: YamlDocument, schema: type[Any], data: Any, base: tuple[Any, 
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        raise _located(doc, schema, exc.errors()[0], base) from None
+        errors = exc.errors()
+        # a misspelt key also makes the right one "missing": name the misspelling
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        raise _located(doc, schema, first, base) from None
 
 
 def _located(doc: YamlDocument, schema: type[Any], error: Any,

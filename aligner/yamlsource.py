@@ -20,6 +20,7 @@ class YamlDocument:
     file: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    nodes: int = 0  # nodes built so far, aliases counted each time they expand
 
     def line_of(self, path: Path_) -> int:
         """The line of the deepest known node on `path` (1-based)."""
@@ -29,43 +30,62 @@ class YamlDocument:
                 return line
         return 1
 
-    def error(self, path: Path_, message: str) -> ConfigError:
+    def error(self, path: Path_, message: str, line: int | None = None) -> ConfigError:
         where = format_path(path)
-        prefix = f"{self.file.name}:{self.line_of(path)}: "
+        prefix = f"{self.file.name}:{line or self.line_of(path)}: "
         return ConfigError(prefix + (f"{where}: {message}" if where else message))
 
 
 def format_path(path: Path_) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = str(part) if str(part).isprintable() else repr(str(part))  # keep one line
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
-def _build(node: yaml.Node, path: Path_, doc: YamlDocument) -> Any:
+MAX_DEPTH = 40  # a model file is a handful of levels deep
+MAX_NODES = 200_000  # far above any real model; an alias bomb ("billion laughs") stops here
+
+
+def _build(node: yaml.Node, path: Path_, doc: YamlDocument,
+           active: frozenset[int] = frozenset()) -> Any:
     doc.lines[path] = node.start_mark.line + 1
+    doc.nodes += 1
+    if id(node) in active:
+        raise doc.error(path, "an alias refers to a node that contains it (a recursive anchor)")
+    if len(path) > MAX_DEPTH or doc.nodes > MAX_NODES:
+        raise doc.error(path, "the document is nested too deeply or expands too far "
+                        "(check anchors and aliases)")
+    inner = active | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            key = _scalar(key_node, path, doc)
             if key in result:
                 doc.lines[(*path, str(key))] = key_node.start_mark.line + 1
                 raise doc.error((*path, str(key)), "duplicate key")
             doc.lines[(*path, str(key))] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, (*path, str(key)), doc)
+            result[key] = _build(value_node, (*path, str(key)), doc, inner)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, (*path, i), doc) for i, child in enumerate(node.value)]
-    return _scalar(node)
+        return [_build(child, (*path, i), doc, inner) for i, child in enumerate(node.value)]
+    return _scalar(node, path, doc)
 
 
 _LOADER = yaml.SafeLoader("")
 
 
-def _scalar(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
+def _scalar(node: yaml.Node, path: Path_, doc: YamlDocument) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        return f"<{node.tag.rsplit(':', 1)[-1]}>"  # a mapping used as a key: reported as unknown
+    try:
         return _LOADER.construct_object(node, deep=True)
-    return f"<{node.tag.rsplit(':', 1)[-1]}>"  # a mapping used as a key: reported as unknown
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        # a bad date (2026-13-45), `!!int abc`, an unknown `!tag` or a `<<` merge key
+        reason = getattr(error, "problem", None) or str(error) or type(error).__name__
+        raise doc.error(path, f"cannot read {node.value[:80]!r}: {reason}",
+                        node.start_mark.line + 1) from None
 
 
 def load_yaml(file: Path) -> YamlDocument:
@@ -76,9 +96,16 @@ def load_yaml(file: Path) -> YamlDocument:
         raise ConfigError(f"{file}: no such file (create one with `aligner init`)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{file}: cannot read: {error}") from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: Path) -> YamlDocument:
+    """Parse YAML text; errors are located in `file` (which need not exist)."""
     doc = YamlDocument(file=file, data=None)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise ConfigError(f"{file.name}:1: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
