@@ -44,11 +44,7 @@ def issue_to_item(
     project = node.get("project")
     if isinstance(project, Mapping) and project.get("id"):
         parents.append(project_key(str(project["id"])))
-    labels = []
-    for label in _nodes(node.get("labels")):
-        name = label.get("name") or (label_names or {}).get(str(label.get("id")))
-        if name:
-            labels.append(str(name))
+    labels = _label_names(node, label_names or {})
     state = (node.get("state") or {}).get("type")
     team = node.get("team") or {}
     return BacklogItem(
@@ -66,6 +62,20 @@ def issue_to_item(
         updated=node.get("updatedAt"),
         flags=flags,
     )
+
+
+def _label_names(node: Mapping[str, Any], label_names: Mapping[str, str]) -> list[str]:
+    """Names from nested `labels { nodes { name } }` (exports) or bare `labelIds` (live pages)."""
+    names = []
+    for label in _nodes(node.get("labels")):
+        name = label.get("name") or label_names.get(str(label.get("id")))
+        if name:
+            names.append(str(name))
+    for label_id in node.get("labelIds") or ():
+        name = label_names.get(str(label_id))
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def project_to_item(node: Mapping[str, Any], *, source: str) -> BacklogItem:

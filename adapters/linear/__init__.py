@@ -1,0 +1,6 @@
+"""aligner's Linear adapter (entry point `linear`)."""
+
+from .adapter import LinearAdapter
+from .settings import LinearSettings
+
+__all__ = ["LinearAdapter", "LinearSettings"]

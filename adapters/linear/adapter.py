@@ -1,0 +1,59 @@
+"""The Linear adapter: reads issues, projects and initiatives; writes flags back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from aligner.adapter import AdapterContext, WriteResult
+from aligner.items import BacklogItem
+from aligner.plan import ItemPlan
+from aligner.retry import RetryPolicy
+
+from .labels import LabelBook
+from .operations import Op, Sender
+from .reader import LinearReader
+from .settings import LinearSettings
+from .transport import LinearHTTP
+from .writer import Writer
+
+
+class LinearAdapter:
+    """`trackers.linear`: one instance per run; the workspace is read once and cached."""
+
+    name = "linear"
+    Settings = LinearSettings
+
+    def __init__(self, settings: LinearSettings, context: AdapterContext) -> None:
+        options = context.options
+        credential = settings.api_key_env or settings.oauth_token_env or ""
+        self._http = LinearHTTP(settings.url, settings.authorization(context.env),
+                                timeout=settings.timeout, credential=credential,
+                                clock=options.get("clock", time.time))
+        policy = options.get("retry_policy") or RetryPolicy(
+            sleep=options.get("sleep", time.sleep))
+        self._reader = LinearReader(self._http, policy, list(settings.teams), self.name,
+                                    context.label_prefix, context.waive_label)
+        sender = Sender(self._http, policy, reconcile=self._reconcile)
+        self._writer = Writer(self._reader, sender, LabelBook(self._reader, sender))
+
+    def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
+        """Initiatives and projects (all, every run), then the teams' issues page by page."""
+        yield from self._reader.containers()
+        yield from self._reader.issues(since)
+
+    def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Parent issues (`ENG-42`), `project:<id>` and `initiative:<id>` keys, batched."""
+        yield from self._reader.missing(keys)
+
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """Apply plans, many items per request; `recover` re-reads comments before creating."""
+        yield from self._writer.apply(plans, recover=recover)
+
+    @property
+    def request_count(self) -> int:
+        return self._http.requests
+
+    def _reconcile(self, ops: list[Op]) -> None:
+        self._writer.reconcile(ops)

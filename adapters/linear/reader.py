@@ -1,0 +1,210 @@
+"""Reading Linear: the workspace once per run, then lean issue pages, then missing ancestors."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aligner.errors import ConfigError, TrackerError
+from aligner.items import BacklogItem
+from aligner.retry import RetryPolicy, call_with_retry
+
+from . import documents as docs
+from .mapping import initiative_to_item, issue_to_item, project_to_item
+from .state import own_comment, ticket_flags
+from .transport import LinearHTTP
+
+OVERLAP = timedelta(minutes=5)  # incremental reads go back this far: clocks and commits skew
+_IDENTIFIER = re.compile(r"^([A-Za-z0-9_]+)-(\d+)$")
+Node = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    team_id: str | None  # None: a workspace label
+
+
+@dataclass
+class Workspace:
+    """What one run reads once: teams by key, labels by id, projects and initiatives."""
+
+    teams: dict[str, str]
+    labels: dict[str, Label]
+    projects: list[Node]
+    initiatives: list[Node]
+
+    def label_names(self) -> dict[str, str]:
+        return {label.id: label.name for label in self.labels.values()}
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    """What the writer needs about a fetched issue without reading it again."""
+
+    team_id: str | None
+    label_ids: tuple[str, ...]
+
+
+@dataclass
+class LinearReader:
+    http: LinearHTTP
+    policy: RetryPolicy
+    team_keys: list[str]
+    source: str
+    prefix: str
+    waive_label: str
+    issues_seen: dict[str, IssueMeta] = field(default_factory=dict)  # issue id -> meta
+    _workspace: Workspace | None = None
+
+    def query(self, source: str, variables: Mapping[str, Any]) -> Node:
+        """One read, retried within the policy; errors in the answer are fatal."""
+        reply = call_with_retry(self.policy, lambda: self.http.post(source, variables),
+                                "Linear read")
+        return reply.data or {}
+
+    def pages(self, source: str, variables: Mapping[str, Any], root: str,
+              first: Node | None = None) -> Iterator[list[Node]]:
+        """Every page of the `root` connection; `first` is a page already read elsewhere."""
+        seen: set[str] = set()
+        connection = first if first is not None else self.query(source, variables)[root]
+        while True:
+            yield [n for n in connection.get("nodes") or () if isinstance(n, dict)]
+            info = connection.get("pageInfo") or {}
+            cursor = info.get("endCursor")
+            if not info.get("hasNextPage"):
+                return
+            if not cursor or cursor in seen:
+                raise TrackerError(f"Linear {root}: the page cursor repeated; stopping")
+            seen.add(cursor)
+            connection = self.query(source, {**variables, "after": cursor})[root]
+
+    def workspace(self) -> Workspace:
+        """Teams, labels, projects and initiatives: read once per run, first pages together."""
+        if self._workspace is None:
+            self._workspace = self._read_workspace()
+        return self._workspace
+
+    def _read_workspace(self) -> Workspace:
+        label_filter = {"or": [{"team": {"null": True}},
+                               {"team": {"key": {"in": self.team_keys}}}]}
+        project_filter = {"accessibleTeams": {"some": {"key": {"in": self.team_keys}}}}
+        data = self.query(docs.WORKSPACE, {"teamKeys": self.team_keys,
+                                           "labelFilter": label_filter,
+                                           "projectFilter": project_filter})
+        teams = {str(t["key"]): str(t["id"]) for t in data["teams"]["nodes"]}
+        unknown = [key for key in self.team_keys if key not in teams]
+        if unknown:
+            raise ConfigError(f"trackers.linear.teams: no Linear team with key "
+                              f"{', '.join(map(repr, unknown))} is visible to this credential")
+        labels: dict[str, Label] = {}
+        for page in self.pages(docs.LABELS_PAGE, {"filter": label_filter}, "issueLabels",
+                               data["issueLabels"]):
+            labels.update((label.id, label) for label in map(_label, page))
+        projects = self._all(docs.PROJECTS_PAGE, project_filter, "projects", data["projects"])
+        initiatives = self._all(docs.INITIATIVES_PAGE, None, "initiatives", data["initiatives"])
+        return Workspace(teams, labels, projects, initiatives)
+
+    def _all(self, source: str, filter_: Node | None, root: str, first: Node) -> list[Node]:
+        return [n for page in self.pages(source, {"filter": filter_}, root, first) for n in page]
+
+    def containers(self) -> Iterator[BacklogItem]:
+        """Initiatives (with their parents) and projects (with their initiatives)."""
+        ws = self.workspace()
+        for node in ws.initiatives:
+            yield initiative_to_item(node, source=self.source)
+        for node in ws.projects:
+            yield project_to_item(node, source=self.source)
+
+    def issues(self, since: datetime | None) -> Iterator[BacklogItem]:
+        """The teams' issues (open and done), page by page; incrementally with `since`."""
+        issue_filter: Node = {"team": {"key": {"in": self.team_keys}}}
+        if since is not None:
+            start = (since if since.tzinfo else since.replace(tzinfo=UTC)) - OVERLAP
+            issue_filter["updatedAt"] = {"gte": start.astimezone(UTC).isoformat()}
+        for page in self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues"):
+            yield from self._map_page(page)
+
+    def _map_page(self, page: list[Node]) -> Iterator[BacklogItem]:
+        self._learn_labels({str(i) for node in page for i in node.get("labelIds") or ()})
+        names = self.workspace().label_names()
+        for node in page:
+            flags = ticket_flags(node, names, prefix=self.prefix, waive_label=self.waive_label)
+            team = node.get("team") or {}
+            self.issues_seen[str(node["id"])] = IssueMeta(
+                team.get("id"), tuple(str(i) for i in node.get("labelIds") or ()))
+            yield issue_to_item(node, source=self.source, label_names=names, flags=flags)
+
+    def _learn_labels(self, label_ids: set[str]) -> None:
+        """Labels outside the workspace read (another team's, or new): read them by id."""
+        ws = self.workspace()
+        unknown = sorted(label_ids - ws.labels.keys())
+        for chunk in _chunks(unknown, docs.LABEL_PAGE_SIZE):
+            for page in self.pages(docs.LABELS_PAGE, {"filter": {"id": {"in": chunk}}},
+                                   "issueLabels"):
+                ws.labels.update((label.id, label) for label in map(_label, page))
+
+    def missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Issues (`ENG-42`), projects and initiatives by key, batched; unknown keys vanish."""
+        identifiers: list[tuple[str, int]] = []
+        projects: list[str] = []
+        initiatives: list[str] = []
+        for key in dict.fromkeys(keys):
+            if key.startswith("project:"):
+                projects.append(key.removeprefix("project:"))
+            elif key.startswith("initiative:"):
+                initiatives.append(key.removeprefix("initiative:"))
+            elif match := _IDENTIFIER.match(key):
+                identifiers.append((match.group(1), int(match.group(2))))
+        yield from self._by_id(docs.PROJECTS_PAGE, "projects", projects, project_to_item)
+        yield from self._by_id(docs.INITIATIVES_PAGE, "initiatives", initiatives,
+                               initiative_to_item)
+        for chunk in _chunks(identifiers, docs.ISSUE_PAGE_SIZE):
+            for page in self.pages(docs.ISSUES_PAGE, {"filter": _identifier_filter(chunk)},
+                                   "issues"):
+                yield from self._map_page(page)
+
+    def _by_id(self, source: str, root: str, ids: list[str],
+               to_item: Callable[..., BacklogItem]) -> Iterator[BacklogItem]:
+        for chunk in _chunks(ids, 100):
+            for page in self.pages(source, {"filter": {"id": {"in": chunk}}}, root):
+                for node in page:
+                    yield to_item(node, source=self.source)
+
+    def own_comments(self, issue_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Issue id -> (comment id, digest) of aligner's comment, read again after a doubt."""
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for chunk in _chunks(sorted(set(issue_ids)), docs.ISSUE_PAGE_SIZE):
+            for page in self.pages(docs.OWN_COMMENTS, {"ids": chunk}, "issues"):
+                found.update((str(node["id"]), own_comment(node)) for node in page)
+        return found
+
+    def labels_by_id(self, label_ids: Iterable[str]) -> dict[str, Label]:
+        """Labels that exist among `label_ids` (after a label creation of unknown outcome)."""
+        self._learn_labels(set(label_ids))
+        labels = self.workspace().labels
+        return {i: labels[i] for i in label_ids if i in labels}
+
+
+def _identifier_filter(identifiers: list[tuple[str, int]]) -> Node:
+    by_team: dict[str, list[int]] = defaultdict(list)
+    for team, number in identifiers:
+        by_team[team].append(number)
+    return {"or": [{"team": {"key": {"eq": team}}, "number": {"in": numbers}}
+                   for team, numbers in sorted(by_team.items())]}
+
+
+def _label(node: Node) -> Label:
+    team = node.get("team")
+    return Label(str(node["id"]), str(node.get("name") or ""),
+                 str(team["id"]) if isinstance(team, dict) and team.get("id") else None)
+
+
+def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -1,0 +1,57 @@
+"""What an earlier run left on a Linear issue, read from the same page as the issue.
+
+aligner's state travels on the ticket: the managed labels (by label id) and aligner's own
+comment, whose last line carries the digest of the findings it shows:
+
+    `aligner-state:AL101%2CAL203`
+
+The marker is visible text in a code span (Markdown comments or HTML would not survive
+Linear's Markdown round trip); the digest is percent-encoded so it reads back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, unquote
+
+from aligner.comment import Comment, render_markdown
+from aligner.items import TicketFlags
+
+from .documents import STATE_MARKER
+
+_DIGEST = re.compile(re.escape(STATE_MARKER) + r"([A-Za-z0-9_.~%-]*)")
+
+
+def comment_body(comment: Comment, digest: str | None) -> str:
+    """The Markdown body: the escaped document, then the state marker."""
+    marker = f"`{STATE_MARKER}{quote(digest or '', safe='')}`"
+    return f"{render_markdown(comment)}\n\n{marker}"
+
+
+def digest_of(body: str) -> str | None:
+    """The digest recorded in a comment body (the last marker wins); None without one."""
+    found = _DIGEST.findall(body or "")
+    if not found:
+        return None
+    return unquote(found[-1]) or None
+
+
+def own_comment(node: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(comment id, digest) of aligner's comment in an issue node's filtered comments."""
+    comments = node.get("comments")
+    nodes = comments.get("nodes") if isinstance(comments, Mapping) else None
+    for comment in nodes or ():
+        if isinstance(comment, Mapping) and comment.get("id"):
+            return str(comment["id"]), digest_of(str(comment.get("body") or ""))
+    return None, None
+
+
+def ticket_flags(node: Mapping[str, Any], label_names: Mapping[str, str], *,
+                 prefix: str, waive_label: str) -> TicketFlags:
+    """The managed labels present (waive label excluded), aligner's comment and its digest."""
+    names = (label_names.get(str(label_id)) for label_id in node.get("labelIds") or ())
+    managed = frozenset(n for n in names if n and n.startswith(prefix) and n != waive_label)
+    comment_id, digest = own_comment(node)
+    return TicketFlags(labels=managed, comment_id=comment_id, digest=digest)

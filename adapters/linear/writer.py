@@ -1,0 +1,153 @@
+"""Applying write plans to Linear: label and comment mutations, many items per request."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from aligner.adapter import WriteResult
+from aligner.errors import AuthError, TrackerError
+from aligner.plan import CREATE, DELETE, UPDATE, ItemPlan
+
+from .documents import WRITE_BATCH_ITEMS
+from .labels import LabelBook, Need
+from .operations import (
+    COMMENT_CREATE,
+    COMMENT_DELETE,
+    COMMENT_UPDATE,
+    LABEL_CREATE,
+    LABELS,
+    Op,
+    Sender,
+)
+from .reader import LinearReader
+from .state import comment_body
+
+
+@dataclass
+class Prepared:
+    """One plan turned into operations, or the reason it cannot be written."""
+
+    plan: ItemPlan
+    ops: list[Op]
+    error: str | None = None
+
+
+@dataclass
+class Writer:
+    reader: LinearReader
+    sender: Sender
+    labels: LabelBook
+
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """One result per plan, in order; batches of items travel in one request each."""
+        plans = list(plans)
+        if not plans:
+            return
+        resolved = self.labels.ensure({need for p in plans for need in self._needs(p)})
+        prepared = [self._prepare(i, plan, resolved) for i, plan in enumerate(plans)]
+        stopped: str | None = None
+        for start in range(0, len(prepared), WRITE_BATCH_ITEMS):
+            batch = prepared[start:start + WRITE_BATCH_ITEMS]
+            ops = [op for item in batch for op in item.ops]
+            if ops and stopped is None:
+                try:
+                    self.sender.run(ops, recover=recover)
+                except AuthError:
+                    raise
+                except TrackerError as error:
+                    stopped = str(error)
+            for item in batch:
+                yield _result(item, stopped)
+
+    def _team_of(self, plan: ItemPlan) -> str | None:
+        meta = self.reader.issues_seen.get(plan.item.id or "")
+        if meta is not None:
+            return meta.team_id
+        return self.reader.workspace().teams.get(plan.item.linear_team or "")
+
+    def _needs(self, plan: ItemPlan) -> list[Need]:
+        team_id = self._team_of(plan)
+        return [(name, team_id) for name in plan.add_labels]
+
+    def _prepare(self, index: int, plan: ItemPlan, resolved: dict[Need, str]) -> Prepared:
+        issue_id = plan.item.id
+        if not issue_id:
+            return Prepared(plan, [], "the item has no Linear issue id")
+        team_id = self._team_of(plan)
+        added = [resolved.get((name, team_id)) for name in plan.add_labels]
+        if None in added:
+            names = [n for n, lid in zip(plan.add_labels, added, strict=True) if lid is None]
+            return Prepared(plan, [], f"Linear: could not find or create label(s) {names}")
+        meta = self.reader.issues_seen.get(issue_id)
+        removed = [label_id for name in plan.remove_labels
+                   for label_id in self.labels.ids_named(
+                       name, meta.label_ids if meta else None, team_id)]
+        ops: list[Op] = []
+        if added or removed:
+            change = {"addedLabelIds": added, "removedLabelIds": removed}
+            ops.append(Op(LABELS, f"i{index}l", {"id": issue_id, "input": {
+                k: v for k, v in change.items() if v}}, issue_id=issue_id))
+        try:
+            comment = _comment_op(f"i{index}c", plan, issue_id)
+        except ValueError as error:
+            return Prepared(plan, [], str(error))
+        if comment is not None:
+            ops.append(comment)
+        return Prepared(plan, ops)
+
+    def reconcile(self, ops: list[Op]) -> None:
+        """Read back what operations in doubt depend on; drop those already applied."""
+        comment_ops = [op for op in ops if op.kind in (COMMENT_CREATE, COMMENT_DELETE)]
+        if comment_ops:
+            found = self.reader.own_comments(op.issue_id for op in comment_ops if op.issue_id)
+            for op in comment_ops:
+                _settle_comment(op, *found.get(op.issue_id or "", (None, None)))
+        label_ops = [op for op in ops if op.kind == LABEL_CREATE and op.target]
+        if label_ops:
+            existing = self.reader.labels_by_id(op.target for op in label_ops if op.target)
+            for op in label_ops:
+                op.done = op.done or op.target in existing
+
+
+def _settle_comment(op: Op, comment_id: str | None, digest: str | None) -> None:
+    if op.kind == COMMENT_DELETE:
+        op.done = comment_id != op.target  # already gone
+    elif comment_id is not None:
+        if comment_id == op.target or digest == op.digest:
+            op.done = True  # the creation went through (or an identical comment exists)
+        else:
+            op.to_update(comment_id)
+
+
+def _comment_op(alias: str, plan: ItemPlan, issue_id: str) -> Op | None:
+    flags = plan.item.flags
+    if plan.comment in (CREATE, UPDATE) and plan.body is None:
+        raise ValueError(f"the plan asks to {plan.comment} a comment without a body")
+    if plan.comment == CREATE:
+        assert plan.body is not None
+        comment_id = str(uuid.uuid4())  # our own id: a creation in doubt can be checked
+        body = {"id": comment_id, "issueId": issue_id, "doNotSubscribeToIssue": True,
+                "body": comment_body(plan.body, plan.digest)}
+        return Op(COMMENT_CREATE, alias, {"input": body}, issue_id, comment_id, plan.digest)
+    if plan.comment in (UPDATE, DELETE) and flags.comment_id is None:
+        raise ValueError(f"the plan asks to {plan.comment} a comment the issue does not have")
+    if plan.comment == UPDATE:
+        assert plan.body is not None and flags.comment_id is not None
+        return Op(COMMENT_UPDATE, alias, {"id": flags.comment_id, "input": {
+            "body": comment_body(plan.body, plan.digest)}}, issue_id, flags.comment_id,
+            plan.digest)
+    if plan.comment == DELETE:
+        assert flags.comment_id is not None
+        return Op(COMMENT_DELETE, alias, {"id": flags.comment_id}, issue_id, flags.comment_id)
+    return None
+
+
+def _result(item: Prepared, stopped: str | None) -> WriteResult:
+    errors = [item.error] if item.error else []
+    errors += [op.error for op in item.ops if op.error]
+    if any(not op.done for op in item.ops):
+        errors.append(f"not written: {stopped or 'the write did not finish'}")
+    sent = sum(1 for op in item.ops if op.sent)
+    return WriteResult(item.plan.item.key, requests=sent, error="; ".join(errors) or None)
