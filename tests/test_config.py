@@ -106,7 +106,7 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.yaml")
     empty = tmp_path / "aligner.yaml"
     empty.write_text("")
-    with pytest.raises(ConfigError, match="aligner.yaml:1: the file is empty"):
+    with pytest.raises(ConfigError, match=r"aligner\.yaml:1: the file is empty"):
         load_config(empty)
     empty.write_text("- a list\n")
     with pytest.raises(ConfigError, match="must be a mapping"):
