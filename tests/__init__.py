@@ -1,0 +1,1 @@
+"""aligner's test suite (a package, so test modules and fakes import as `tests.…`)."""

@@ -1,0 +1,1 @@
+"""Stateful fakes of the trackers, built on `responses`, for tests and benchmarks."""
