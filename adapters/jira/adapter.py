@@ -1,0 +1,121 @@
+"""The Jira adapter (Cloud and Data Center): Jira issues in, write plans out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from aligner.adapter import AdapterContext, WriteResult
+from aligner.errors import ConfigError
+from aligner.items import BacklogItem
+from aligner.plan import ItemPlan
+
+from .fields import FieldIds
+from .jql import scoped
+from .mapping import issue_to_item
+from .reader import Site, detect_deployment, lookup, resolve_field_ids, search, wanted_fields
+from .settings import JiraSettings
+from .state import with_state_from_comments
+from .transport import BadRequest, JiraTransport, build_session, retry_policy
+from .writer import JiraWriter
+
+
+class JiraAdapter:
+    """Reads the issues a JQL selects (plus ancestors by key) and applies write plans.
+
+    Per run: the deployment is detected once (unless configured), field ids are resolved once,
+    ancestors are fetched once and cached, and every request goes through one retry layer.
+    """
+
+    name = "jira"
+    writable = True
+    Settings = JiraSettings
+
+    def __init__(self, settings: JiraSettings, context: AdapterContext) -> None:
+        self.settings = settings
+        self.context = context
+        credentials = settings.credentials(context.env)
+        session = context.options.get("jira_session") or build_session(
+            settings.url, credentials, settings.timeout_seconds)
+        self.transport = JiraTransport(settings.url, session, retry_policy(context.options),
+                                       credentials.secrets())
+        self._site: Site | None = None
+        self._field_ids: FieldIds | None = None
+        self._known: dict[str, BacklogItem | None] = {}  # key -> item, None = does not exist
+        self._unsure: set[str] = set()
+        self._writer: JiraWriter | None = None
+        self.skipped = 0  # issues whose payload could not be mapped
+
+    @property
+    def request_count(self) -> int:
+        return self.transport.requests
+
+    @property
+    def site(self) -> Site:
+        if self._site is None:
+            deployment = self.settings.implied_deployment() or detect_deployment(self.transport)
+            self._site = Site(self.transport, deployment)
+        return self._site
+
+    @property
+    def field_ids(self) -> FieldIds:
+        if self._field_ids is None:
+            self._field_ids = resolve_field_ids(self.site)
+        return self._field_ids
+
+    def _fields(self) -> tuple[str, ...]:
+        return wanted_fields(self.site, self.field_ids, self.settings.objective_field)
+
+    def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
+        """Stream every issue the JQL selects; with `since`, only those updated since then."""
+        now = self.context.options.get("now") or datetime.now(UTC)
+        jql = scoped(self.settings.jql, since, now() if callable(now) else now)
+        fields = self._fields()
+        try:
+            for raw in search(self.site, jql, fields, self.settings.page_size):
+                item = self._item(raw)
+                if item is not None:
+                    self._known[item.key] = item
+                    yield item
+        except BadRequest as error:
+            raise ConfigError(f"trackers.jira.jql: Jira refused the query: "
+                              f"{'; '.join(error.messages) or error}") from None
+
+    def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Ancestors outside the JQL, in batches, once per run; unknown keys are not yielded."""
+        wanted = [key for key in dict.fromkeys(keys) if key not in self._known]
+        if wanted:
+            for raw in lookup(self.site, wanted, self._fields()):
+                item = self._item(raw)
+                if item is not None:
+                    self._known[item.key] = item
+            for key in wanted:
+                self._known.setdefault(key, None)
+        for key in dict.fromkeys(keys):
+            found = self._known.get(key)
+            if found is not None:
+                yield found
+
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """Apply plans in order; `recover` (after an interrupted run) checks before commenting."""
+        if self._writer is None:
+            self._writer = JiraWriter(self.site, self._unsure)
+        return self._writer.apply(plans, recover)
+
+    def _item(self, raw: Any) -> BacklogItem | None:
+        if not isinstance(raw, dict):
+            self.skipped += 1
+            return None
+        if not self.site.cloud:
+            raw, unsure = with_state_from_comments(raw)
+            if unsure:
+                self._unsure.add(str(raw.get("key")))
+        try:
+            return issue_to_item(
+                raw, source=self.name, field_ids=self.field_ids, base_url=self.settings.url,
+                objective_field=self.settings.objective_field,
+                label_prefix=self.context.label_prefix, waive_label=self.context.waive_label)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.skipped += 1  # one odd payload never stops the run
+            return None

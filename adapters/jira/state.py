@@ -1,0 +1,93 @@
+"""What aligner leaves on a ticket so it needs no local state, and how it finds it again.
+
+Cloud: the issue property `aligner` = {"v": 1, "digest": ..., "comment": <id>} is set in the same
+edit as the labels and read back by the search (`properties=aligner`); aligner's comment carries
+a comment property `aligner` so it can be recognised among human comments.
+
+Data Center: its search cannot return issue properties, so the comment itself carries the state:
+an invisible `{anchor:aligner-state-<hex digest>}` as its last line, read back from the search's
+`comment` field in the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .mapping import STATE_PROPERTY
+
+STATE_VERSION = 1
+_ANCHOR = re.compile(r"\n\{anchor:aligner-state-([0-9a-f]*)\}\s*$")
+
+
+def issue_state(digest: str | None, comment_id: str | None) -> dict[str, Any]:
+    """The issue property value (Cloud)."""
+    return {"v": STATE_VERSION, "digest": digest, "comment": comment_id}
+
+
+def comment_property(digest: str | None) -> dict[str, Any]:
+    """The comment property that marks aligner's own comment (Cloud)."""
+    return {"key": STATE_PROPERTY, "value": {"v": STATE_VERSION, "digest": digest}}
+
+
+def wiki_marker(digest: str | None) -> str:
+    """The last line of aligner's wiki comment (Data Center): invisible once rendered."""
+    return "\n{anchor:aligner-state-" + (digest or "").encode().hex() + "}"
+
+
+def digest_in_wiki(body: Any) -> tuple[bool, str | None]:
+    """(is aligner's comment, recorded digest) from a wiki body."""
+    if not isinstance(body, str):
+        return False, None
+    match = _ANCHOR.search(body)
+    if not match:
+        return False, None
+    try:
+        digest = bytes.fromhex(match.group(1)).decode()
+    except ValueError:
+        return True, None
+    return True, digest or None
+
+
+def _comment_props(comment: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Comment properties as a {key: value} map (Jira sends a list of {key, value})."""
+    raw = comment.get("properties")
+    if isinstance(raw, Mapping):
+        return raw
+    if isinstance(raw, list):
+        return {p.get("key"): p.get("value") for p in raw if isinstance(p, Mapping)}
+    return {}
+
+
+def own_comment(comments: Iterable[Any]) -> tuple[str, str | None] | None:
+    """(id, digest) of the oldest comment aligner wrote, by property (Cloud) or marker (DC)."""
+    for comment in comments:
+        if not isinstance(comment, Mapping) or comment.get("id") is None:
+            continue
+        prop = _comment_props(comment).get(STATE_PROPERTY)
+        if isinstance(prop, Mapping):
+            digest = prop.get("digest")
+            return str(comment["id"]), str(digest) if digest else None
+        mine, digest = digest_in_wiki(comment.get("body"))
+        if mine:
+            return str(comment["id"]), digest
+    return None
+
+
+def with_state_from_comments(raw: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """A DC issue with its `properties.aligner` filled in from aligner's comment.
+
+    Returns the issue and whether the comment list was cut short without aligner's comment in
+    it (then a create must check the full list first).
+    """
+    fields = raw.get("fields") or {}
+    block = fields.get("comment") if isinstance(fields, Mapping) else None
+    comments = list(block.get("comments") or ()) if isinstance(block, Mapping) else []
+    found = own_comment(comments)
+    total = block.get("total") if isinstance(block, Mapping) else None
+    truncated = isinstance(total, int) and total > len(comments)
+    issue = dict(raw)
+    if found:
+        issue["properties"] = {STATE_PROPERTY: issue_state(found[1], found[0])}
+    return issue, truncated and not found

@@ -1,0 +1,179 @@
+"""Applying write plans to Jira: the comment first, then ONE edit for labels and state.
+
+A comment POST is the only write that is not idempotent. When its outcome is unknown
+(timeout, dropped connection, 5xx) it is never re-sent before listing the issue's comments and
+looking for aligner's own; in recovery mode (after an interrupted run) that check comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
+from typing import Any
+
+from aligner.adapter import WriteResult
+from aligner.comment import Comment
+from aligner.errors import AuthError, RetriableError, TrackerError
+from aligner.plan import CREATE, DELETE, UPDATE, ItemPlan
+
+from .mapping import STATE_PROPERTY
+from .paging import offset_pages
+from .reader import Site
+from .render import render_adf, render_wiki
+from .state import comment_property, issue_state, own_comment, wiki_marker
+from .transport import Forbidden, NotFound, OutcomeUnknown
+
+EMPTY = Comment(())
+
+
+class JiraWriter:
+    """Writes for one run; remembers whether the site refuses `notifyUsers=false`."""
+
+    def __init__(self, site: Site, unsure: set[str] | None = None) -> None:
+        self.site = site
+        self.transport = site.transport
+        self.unsure = unsure if unsure is not None else set()  # comment lists cut short
+        self.notify_param = True
+
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """One result per plan, in order. A refused credential (401) stops the run."""
+        for plan in plans:
+            before = self.transport.writes
+            try:
+                self.apply_one(plan, recover)
+            except Forbidden as error:
+                yield WriteResult(plan.item.key, self.transport.writes - before,
+                                  error=f"{error} (needs Edit issues and comment permissions)")
+                continue
+            except AuthError:
+                raise
+            except TrackerError as error:
+                yield WriteResult(plan.item.key, self.transport.writes - before,
+                                  error=str(error))
+                continue
+            yield WriteResult(plan.item.key, self.transport.writes - before)
+
+    def apply_one(self, plan: ItemPlan, recover: bool) -> None:
+        key = plan.item.key
+        comment_id = plan.item.flags.comment_id
+        created = False
+        if plan.comment == CREATE:
+            check = recover or key in self.unsure
+            comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, check)
+            created = True
+        elif plan.comment == UPDATE and comment_id:
+            comment_id = self.update_comment(key, comment_id, plan.body or EMPTY, plan.digest)
+        elif plan.comment == UPDATE:
+            comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, True)
+        elif plan.comment == DELETE and comment_id:
+            self.delete_comment(key, comment_id)
+            comment_id = None
+        try:
+            self.edit(plan, comment_id)
+        except TrackerError:
+            if created and comment_id and self.site.cloud:
+                self._undo_comment(key, comment_id)  # else the next run would post a second
+            raise
+
+    # --- the issue edit -----------------------------------------------------------------
+
+    def edit_body(self, plan: ItemPlan, comment_id: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        ops = [{"add": label} for label in plan.add_labels]
+        ops += [{"remove": label} for label in plan.remove_labels]
+        if ops:
+            body["update"] = {"labels": ops}  # add/remove: never replace the label set
+        flags = plan.item.flags
+        if self.site.cloud and (plan.digest, comment_id) != (flags.digest, flags.comment_id):
+            body["properties"] = [{"key": STATE_PROPERTY,
+                                   "value": issue_state(plan.digest, comment_id)}]
+        return body
+
+    def edit(self, plan: ItemPlan, comment_id: str | None) -> None:
+        body = self.edit_body(plan, comment_id)
+        if not body:
+            return
+        path = f"{self.site.api}/issue/{plan.item.key}"
+        what = f"editing {plan.item.key}"
+        if self.notify_param:
+            try:
+                self.transport.call("PUT", path, params={"notifyUsers": "false"}, body=body,
+                                    what=what)
+                return
+            except Forbidden:
+                pass  # some sites refuse notifyUsers=false to non-admins: once more without
+        self.transport.call("PUT", path, body=body, what=what)
+        self.notify_param = False  # it worked without: stop asking for the rest of the run
+
+    # --- the comment ----------------------------------------------------------------------
+
+    def payload(self, body: Comment, digest: str | None) -> dict[str, Any]:
+        if self.site.cloud:
+            return {"body": render_adf(body), "properties": [comment_property(digest)]}
+        return {"body": render_wiki(body) + wiki_marker(digest)}
+
+    def comments_path(self, key: str) -> str:
+        return f"{self.site.api}/issue/{key}/comment"
+
+    def create_comment(self, key: str, body: Comment, digest: str | None, check: bool) -> str:
+        """POST the comment; after an unknown outcome, look before posting again."""
+        payload = self.payload(body, digest)
+        must_check = check
+
+        def attempt() -> str:
+            nonlocal must_check
+            if must_check:
+                found = self.find_own_comment(key)
+                if found:
+                    if found[1] != digest:
+                        self._put_comment(key, found[0], payload)
+                    return found[0]
+            try:
+                answer = self.transport.send("POST", self.comments_path(key), body=payload,
+                                             idempotent=False)
+            except OutcomeUnknown as error:
+                must_check = True
+                raise RetriableError(f"{error} (will look for the comment before posting "
+                                     "again)") from None
+            return str((answer or {})["id"])
+
+        return self.transport.retrying(attempt, f"commenting on {key}")
+
+    def update_comment(self, key: str, comment_id: str, body: Comment,
+                       digest: str | None) -> str:
+        """Edit in place; if a person deleted it meanwhile, post a new one."""
+        payload = self.payload(body, digest)
+        try:
+            self.transport.retrying(lambda: self._put_comment(key, comment_id, payload),
+                                    f"updating the comment on {key}")
+        except NotFound:
+            return self.create_comment(key, body, digest, check=False)
+        return comment_id
+
+    def _put_comment(self, key: str, comment_id: str, payload: dict[str, Any]) -> None:
+        params = {"notifyUsers": "false"} if self.site.cloud else None
+        self.transport.send("PUT", f"{self.comments_path(key)}/{comment_id}", params=params,
+                            body=payload)
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        with suppress(NotFound):  # already gone: that is what we wanted
+            self.transport.call("DELETE", f"{self.comments_path(key)}/{comment_id}",
+                                what=f"deleting the comment on {key}")
+
+    def _undo_comment(self, key: str, comment_id: str) -> None:
+        # the edit's error is the one to report; if this fails too, recovery mode finds it
+        with suppress(TrackerError):
+            self.delete_comment(key, comment_id)
+
+    def find_own_comment(self, key: str) -> tuple[str, str | None] | None:
+        """Page through the issue's comments (one attempt each: we are inside a retry)."""
+        params: dict[str, Any] = {"maxResults": 100, "orderBy": "created"}
+        if self.site.cloud:
+            params["expand"] = "properties"
+        pages = offset_pages(lambda start: self.transport.send(
+            "GET", self.comments_path(key), params={**params, "startAt": start}), "comments")
+        for page in pages:
+            found = own_comment(page)
+            if found:
+                return found
+        return None

@@ -1,0 +1,1 @@
+"""Jira adapter tests, on the stateful fake Jira (tests.fakes.jira)."""
