@@ -21,16 +21,15 @@ def build_comment(trace: Trace, findings: Sequence[Finding], rules: Mapping[str,
         Text(f"{HEADER}: ", "strong"),
         Text(f"this ticket has {count} alignment problem{'s' * (count != 1)}."),
     ))]
-    items = []
     for finding in findings:
         rule = rules.get(finding.code)
-        items.append((Text(f"{finding.code} {finding.name}", "strong"),
-                      Text(f": {finding.message}.") if not finding.message.endswith(".")
-                      else Text(f": {finding.message}")))
+        message = finding.message if finding.message.endswith(".") else finding.message + "."
+        blocks.append(Paragraph((Text(f"{finding.code} {finding.name}", "strong"),
+                                 Text(f": {message}"))))
+        points = [(Text("Fix: ", "strong"), Text(finding.fix))]
         if rule is not None:
-            items.append((Text("Why it matters: "), Text(rule.why())))
-        items.append((Text("Fix: ", "strong"), Text(finding.fix)))
-    blocks.append(BulletList(tuple(items)))
+            points.insert(0, (Text("Why it matters: ", "strong"), Text(rule.why())))
+        blocks.append(BulletList(tuple(points)))
     blocks.append(Paragraph((Text("Trace so far: ", "strong"), Text(_trace_line(trace)))))
     codes = sorted({f.code for f in findings})
     blocks.append(Paragraph((
