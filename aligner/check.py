@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +13,9 @@ from typing import Any
 from .collect import Snapshot, collect, open_adapters
 from .config import LoadedConfig, load_config
 from .engine import Evaluation, OnItem, evaluate
+from .progress import ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -23,11 +28,15 @@ class CheckRun:
 def run_check(config_path: Path | str, *, sources: Iterable[str] = (),
               as_of: date | None = None, env: Mapping[str, str] | None = None,
               options: Mapping[str, Any] | None = None,
-              on_item: OnItem | None = None) -> CheckRun:
+              on_item: OnItem | None = None,
+              progress: ProgressCallback | None = None) -> CheckRun:
     """Check the backlog the model file points at, as of `as_of` (default today)."""
     config = load_config(config_path)
     adapters = open_adapters(config, sources, env, options)
-    snapshot = collect(adapters)
+    snapshot = collect(adapters, progress=progress)
+    started = time.monotonic()
     evaluation = evaluate(config, snapshot.graph, as_of or date.today(),
                           fetched=snapshot.total_fetched, on_item=on_item)
+    log.info("evaluated %d open of %d fetched items in %.2f s", evaluation.evaluated,
+             evaluation.fetched, time.monotonic() - started)
     return CheckRun(config, snapshot, evaluation)

@@ -17,14 +17,15 @@ from .check import run_check
 from .config import load_config
 from .errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
 from .explain import render_explain
+from .formats import FORMATS, RunReport, build_report, render
+from .logs import configure_logging
+from .progress import ProgressCallback, progress_for
 from .registry import rule_classes
 from .render_sync import render_outcome, render_plan, sync_json
-from .render_text import render_text
-from .report import FAIL_ON, exit_code, to_json
+from .report import FAIL_ON, exit_code
 from .rule_docs import render_rule, render_rule_table
+from .run_report import report_json
 from .sync import DEFAULT_STATE, run_sync
-
-FORMATS = ("text", "json")
 
 
 def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,6 +51,27 @@ def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--fail-on", type=click.Choice(FAIL_ON), default="error",
                         show_default=True,
                         help="Exit 1 when a finding at or above this severity remains.")(f)
+
+
+def gate_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--min-aligned", type=click.FloatRange(0.0, 1.0), default=None,
+                        metavar="SHARE",
+                        help="Exit 1 when the overall aligned share of open items is below "
+                             "SHARE (0-1, e.g. 0.8), whatever --fail-on says.")(f)
+
+
+def cli_progress() -> ProgressCallback | None:
+    """Fetch progress on stderr when it is a terminal and --quiet was not given."""
+    ctx = click.get_current_context(silent=True)
+    settings = (ctx.find_root().obj if ctx else None) or {}
+    return progress_for(quiet=bool(settings.get("quiet")))
+
+
+def gate_notice(report: RunReport, fmt: str, output: Path | None) -> None:
+    """Say on stderr that --min-aligned failed, unless the text report on stdout says it."""
+    line = report.gate.min_aligned_line()
+    if line and (fmt != "text" or output is not None):
+        click.echo(f"aligner: {line}", err=True)
 
 
 def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,38 +104,46 @@ def as_date(value: Any) -> date | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
-def cli() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr; no progress.")
+@click.option("--verbose", "-v", count=True,
+              help="Log more on stderr: -v request counts and timings, -vv debug.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
     """Check that every backlog item traces through a team objective to company strategy.
 
     \b
     Start with the offline example:
       aligner check -c examples/acme/aligner.yaml --as-of 2026-11-15
     """
+    ctx.ensure_object(dict)["quiet"] = quiet
+    configure_logging(-1 if quiet else verbose)
 
 
 @cli.command()
 @run_options
 @report_options
+@gate_option
 @one_line_errors
 def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: Path | None,
-          fail_on: str) -> None:
-    """Report alignment and findings; never writes to trackers.
+          fail_on: str, min_aligned: float | None) -> None:
+    """Report alignment and findings; never writes to trackers. The planning gate.
 
     \b
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or model error,
-    3 tracker error or incomplete run.
+    Exit codes: 0 clean, 1 findings at or above --fail-on or aligned share below
+    --min-aligned, 2 usage or model error, 3 tracker error or incomplete run.
 
     \b
     Examples:
       aligner check -c examples/acme/aligner.yaml
+      aligner check --min-aligned 0.8 --format markdown >> "$GITHUB_STEP_SUMMARY"
       aligner check --format json --output report.json --fail-on warning
+      aligner check --format junit -o aligner-junit.xml --fail-on never
     """
-    run = run_check(config, sources=sources, as_of=as_date(as_of))
-    if fmt == "json":
-        emit(json.dumps(to_json(run.evaluation), indent=2, ensure_ascii=False), output)
-    else:
-        emit(render_text(run.evaluation), output)
-    sys.exit(exit_code(run.evaluation, fail_on))
+    run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress())
+    report = build_report(run.config, run.evaluation, fail_on, min_aligned)
+    emit(render(fmt, report), output)
+    gate_notice(report, fmt, output)
+    sys.exit(report.gate.exit_code)
 
 
 @cli.command()
@@ -143,12 +173,15 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: P
     """
     outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
                        max_writes=max_writes, full=full, state_path=state_path)
+    report = build_report(outcome.config, outcome.evaluation, fail_on)
     if fmt == "json":
-        document = {**to_json(outcome.evaluation), "sync": sync_json(outcome)}
+        document = {**report_json(report), "sync": sync_json(outcome)}
         emit(json.dumps(document, indent=2, ensure_ascii=False), output)
-    else:
-        emit(render_text(outcome.evaluation) + "\n" + render_plan(outcome, show_comments)
+    elif fmt == "text":
+        emit(render("text", report) + "\n" + render_plan(outcome, show_comments)
              + render_outcome(outcome), output)
+    else:  # markdown, junit, csv: the same documents as `check`
+        emit(render(fmt, report), output)
     if not outcome.dry_run and not outcome.complete:
         sys.exit(EXIT_TRACKER)
     sys.exit(exit_code(outcome.evaluation, fail_on))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,8 +14,12 @@ from .adapter import AdapterContext
 from .config import LoadedConfig
 from .errors import ConfigError
 from .items import BacklogItem
+from .logs import register_env_secrets
 from .registry import adapter_class
 from .suggest import did_you_mean
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 100  # items between progress callbacks
 
 
 @dataclass
@@ -42,6 +48,7 @@ def open_adapters(config: LoadedConfig, sources: Iterable[str] = (),
     if not wanted:
         raise ConfigError(f"{config.file.name}: no trackers configured (add `trackers:`)")
     writeback = config.model.writeback
+    register_env_secrets(config.model.trackers, os.environ if env is None else env)
     context = AdapterContext(base_dir=config.base_dir, env=os.environ if env is None else env,
                              label_prefix=writeback.label_prefix,
                              waive_label=writeback.waive_label, options=dict(options or {}))
@@ -49,15 +56,26 @@ def open_adapters(config: LoadedConfig, sources: Iterable[str] = (),
 
 
 def collect(adapters: Mapping[str, Any],
-            since: Mapping[str, datetime | None] | None = None) -> Snapshot:
-    """Stream every adapter into one graph, then fetch the ancestors it is missing, once."""
+            since: Mapping[str, datetime | None] | None = None,
+            progress: Callable[[str, int, bool], None] | None = None) -> Snapshot:
+    """Stream every adapter into one graph, then fetch the ancestors it is missing, once.
+
+    `progress(source, fetched_so_far, done)` is told every PROGRESS_EVERY items (see
+    `aligner.progress`).
+    """
     snapshot = Snapshot(adapters=dict(adapters))
     for name, adapter in adapters.items():
-        count = 0
+        count, started = 0, time.monotonic()
         for item in adapter.fetch((since or {}).get(name)):
             snapshot.graph[item.key] = item
             count += item.kind == "issue"
+            if progress is not None and count % PROGRESS_EVERY == 0 and item.kind == "issue":
+                progress(name, count, False)
+        if progress is not None:
+            progress(name, count, True)
         snapshot.fetched[name] = count
+        log.info("%s: fetched %d items in %.2f s (%d requests so far)", name, count,
+                 time.monotonic() - started, getattr(adapter, "request_count", 0))
     for name, adapter in adapters.items():
         missing = _missing_parents(snapshot.graph, name)
         while missing:

@@ -26,6 +26,7 @@ class ItemOutcome:
     aligned: bool
     objectives: tuple[str, ...]  # reached objective ids whose path is active
     chains: tuple[tuple[str, ...], ...]  # the active chains ("objective X", "bet Y", ...)
+    reached: tuple[str, ...] = ()  # every reached objective id, active or not (for metrics)
 
 
 @dataclass
@@ -122,4 +123,5 @@ def _crash(rule: Rule, item: BacklogItem | None, team: str | None,
 def _outcome(trace: Trace) -> ItemOutcome:
     active = [r.status for r in trace.reached if r.status.state == "aligned"]
     return ItemOutcome(trace.item.key, trace.item.source, trace.holder, trace.aligned,
-                       tuple(s.objective for s in active), tuple(s.chain for s in active))
+                       tuple(s.objective for s in active), tuple(s.chain for s in active),
+                       tuple(r.status.objective for r in trace.reached))

@@ -9,9 +9,13 @@ from .findings import Finding
 from .report import by_team, counted, sort_findings
 
 
-def render_text(evaluation: Evaluation, max_per_team: int = 15) -> str:
+def render_text(evaluation: Evaluation, max_per_team: int = 15,
+                extra: list[str] | None = None) -> str:
+    """`extra`: lines shown after the team table (the metrics summary of `formats`)."""
     live = counted(evaluation.findings)
     lines = [_headline(evaluation), "", *_team_table(evaluation, live), ""]
+    if extra:
+        lines.extend([*extra, ""])
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in sort_findings(live):
         grouped[finding.team or "(no team)"].append(finding)
