@@ -82,7 +82,8 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except AlignerError as error:
-            click.echo(f"aligner: {error}", err=True)
+            # one line whatever a server or a file put in the message
+            click.echo(f"aligner: {' '.join(str(error).splitlines())}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)

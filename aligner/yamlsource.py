@@ -84,6 +84,8 @@ def _scalar(node: yaml.Node, path: Path_, doc: YamlDocument) -> Any:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         # a bad date (2026-13-45), `!!int abc`, an unknown `!tag` or a `<<` merge key
         reason = getattr(error, "problem", None) or str(error) or type(error).__name__
+        if node.tag == "tag:yaml.org,2002:merge":
+            reason = "YAML merge keys are not supported; write the keys out"
         raise doc.error(path, f"cannot read {node.value[:80]!r}: {reason}",
                         node.start_mark.line + 1) from None
 
@@ -91,11 +93,17 @@ def _scalar(node: yaml.Node, path: Path_, doc: YamlDocument) -> Any:
 def load_yaml(file: Path) -> YamlDocument:
     """Parse `file`; a syntax error or duplicate key is a ConfigError naming file and line."""
     try:
-        text = file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{file}: no such file (create one with `aligner init`)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{file}: cannot read: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ConfigError(f"{file.name}:{line}: not UTF-8 text (byte "
+                          f"0x{raw[error.start]:02x}); save the file as UTF-8") from None
     return parse_yaml(text, file)
 
 
