@@ -30,13 +30,13 @@ class FieldIds:
 
 
 def _pick(fields: list[Mapping[str, Any]], types: Iterable[str], name: str) -> str | None:
+    """By custom type (preferring the one with the expected name), else by name alone."""
     wanted = tuple(types)
-    for field in fields:
-        if (field.get("schema") or {}).get("custom") in wanted:
-            return str(field["id"])
-    for field in fields:
-        if str(field.get("name", "")).casefold() == name.casefold() and field.get("custom"):
-            return str(field["id"])
+    typed = [f for f in fields if (f.get("schema") or {}).get("custom") in wanted]
+    named = [f for f in fields
+             if str(f.get("name", "")).casefold() == name.casefold() and f.get("custom")]
+    for field in [f for f in typed if f in named] + typed + named:
+        return str(field["id"])
     return None
 
 

@@ -68,6 +68,10 @@ def key_order(key: str) -> tuple[str, int]:
     return project, int(number) if number.isdigit() else 0
 
 
+FIELDS = {"project", "key", "issuekey", "status", "statuscategory", "labels", "issuetype", "type",
+          "component", "updated", "created"}
+
+
 def _values(issue: Issue, field: str) -> list[str]:
     fields = issue["fields"]
     if field == "project":
@@ -172,6 +176,9 @@ class Parser:
 
     def clause(self) -> Predicate:
         field = self.take().casefold()
+        if field not in FIELDS:
+            raise JqlError(f"Field '{field}' does not exist or you do not have permission to "
+                           "view it.")
         op = self.take().upper()
         if op == "NOT":
             self.expect("IN")
