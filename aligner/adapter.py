@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
+from .discovery import Discovery
 from .items import BacklogItem
 from .plan import ItemPlan
 
@@ -73,6 +74,19 @@ class Adapter(Protocol):
     @property
     def request_count(self) -> int:
         """HTTP requests made so far (0 for offline adapters)."""
+        ...
+
+
+@runtime_checkable
+class Discoverer(Protocol):
+    """Optional for adapters: list what `aligner init --from NAME` drafts a starter model from.
+
+    Jira: projects, their components and open epics; Linear: teams, projects and initiatives
+    (see `aligner.discovery.Discovery`). Read-only and cheap (a few requests, no issue pages);
+    it must not depend on the scope settings (`jql`, `teams`): `init` passes placeholders.
+    """
+
+    def discover(self) -> Discovery:
         ...
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -18,6 +19,7 @@ from .config import load_config
 from .errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
 from .explain import render_explain
 from .formats import FORMATS, RunReport, build_report, render
+from .history import history_json, load_history, render_history
 from .logs import configure_logging
 from .progress import ProgressCallback, progress_for
 from .registry import rule_classes
@@ -25,6 +27,9 @@ from .render_sync import render_outcome, render_plan, sync_json
 from .report import FAIL_ON, exit_code
 from .rule_docs import render_rule, render_rule_table
 from .run_report import report_json
+from .schema_export import model_schema
+from .starter import offline_starter, write_starter
+from .starter_discovered import discover, render_discovered, tracker_section
 from .sync import DEFAULT_STATE, run_sync
 
 
@@ -250,6 +255,81 @@ def validate(config: Path) -> None:
                f"{len(model.objectives)} objectives, {len(model.teams)} teams, "
                f"{len(loaded.rule_set.rules)} rules, trackers: "
                f"{', '.join(loaded.trackers) or 'none'}")
+
+
+@cli.command()
+@click.option("--config", "-c", "config", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("aligner.yaml"), show_default=True, help="The file to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--from", "tracker", type=click.Choice(["jira", "linear"]), default=None,
+              help="Draft teams, objectives and strategy from this tracker (read-only).")
+@click.option("--url", envvar="ALIGNER_INIT_URL", default=None,
+              help="Jira site URL (required with --from jira), or a Linear API URL.")
+@click.option("--email-env", default="JIRA_EMAIL", show_default=True,
+              help="Jira Cloud: env var holding the account email.")
+@click.option("--token-env", default="JIRA_API_TOKEN", show_default=True,
+              help="Jira Cloud: env var holding the API token.")
+@click.option("--pat-env", default=None, help="Jira Data Center: env var holding a PAT.")
+@click.option("--api-key-env", default="LINEAR_API_KEY", show_default=True,
+              help="Linear: env var holding the API key.")
+@one_line_errors
+def init(config: Path, force: bool, tracker: str | None, url: str | None, email_env: str,
+         token_env: str, pat_env: str | None, api_key_env: str) -> None:
+    """Write a starter aligner.yaml with comments on what to fill in.
+
+    \b
+    Examples:
+      aligner init                                   # offline template
+      aligner init --from jira --url https://acme.atlassian.net
+      aligner init --from linear --api-key-env LINEAR_API_KEY -c aligner.yaml --force
+    """
+    if tracker is None:
+        text = offline_starter()
+    else:
+        section = tracker_section(tracker, url=url, email_env=email_env, token_env=token_env,
+                                  pat_env=pat_env, api_key_env=api_key_env)
+        found = discover(tracker, section, os.environ, config.parent)
+        text = render_discovered(found, section, date.today())
+    write_starter(config, text, force)
+    click.echo(f"wrote {config}: fill in the TODOs, then `aligner validate -c {config}`")
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of aligner.yaml, for editor completion.
+
+    \b
+    Example (YAML language server, e.g. VS Code's YAML extension):
+      aligner schema -o aligner.schema.json
+      # then, as the first line of aligner.yaml:
+      # yaml-language-server: $schema=aligner.schema.json
+    """
+    emit(json.dumps(model_schema(), indent=2, ensure_ascii=False), output)
+
+
+@cli.command()
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STATE, show_default=True, help="The state store sync writes.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many recent runs to show.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@one_line_errors
+def history(state_path: Path, limit: int, fmt: str) -> None:
+    """Show the aligned share per team across past sync runs.
+
+    \b
+    Examples:
+      aligner history
+      aligner history --state /var/lib/aligner/state.db --limit 30 --format json
+    """
+    records = load_history(state_path, limit)
+    if fmt == "json":
+        click.echo(json.dumps(history_json(records), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_history(records, state_path), nl=False)
 
 
 def main() -> None:
