@@ -64,6 +64,7 @@ class Fault:
     times: int
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
+    message: str = ""
     drop: bool = False  # raise a connection error instead of answering
     perform: bool = False  # ... after doing the work (the client cannot know it happened)
 
@@ -154,7 +155,8 @@ class FakeJira(Routes):
         return list(self.issues[key]["fields"].get("labels") or [])
 
     def comments(self, key: str) -> list[dict[str, Any]]:
-        return list(self.issues[key]["comments"])
+        """A snapshot (copies) of the issue's comments, oldest first."""
+        return json.loads(json.dumps(self.issues[key]["comments"]))
 
     def issue_property(self, key: str, name: str = "aligner") -> Any:
         return self.issues[key]["properties"].get(name)
@@ -192,9 +194,10 @@ class FakeJira(Routes):
     # --- failures -------------------------------------------------------------------------
 
     def fail(self, method: str, path: str, status: int = 503, *, times: int = 1,
-             headers: dict[str, str] | None = None) -> None:
+             headers: dict[str, str] | None = None, message: str = "") -> None:
         """Answer the next `times` matching requests with `status` instead of serving them."""
-        self.faults.append(Fault(method, re.compile(path), times, status, dict(headers or {})))
+        self.faults.append(Fault(method, re.compile(path), times, status, dict(headers or {}),
+                                 message))
 
     def throttle(self, method: str = ".*", path: str = ".*", *, retry_after: int = 7,
                  times: int = 1) -> None:
@@ -266,7 +269,7 @@ class FakeJira(Routes):
             record.status = None
             raise requests.ConnectionError("Connection aborted: remote end closed connection")
         record.status = fault.status
-        body = {"errorMessages": [f"injected {fault.status}"]}
+        body = {"errorMessages": [fault.message or f"injected {fault.status}"]}
         return fault.status, {"Content-Type": "application/json", **fault.headers}, \
             json.dumps(body)
 

@@ -1,0 +1,160 @@
+"""Failures: throttling, outages, refused credentials, and never a duplicate comment."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.errors import AlignerError, AuthError, TrackerError
+from tests.fakes.jira import CLOUD, DATACENTER, FakeJira
+
+from .support import adapter, full_run, plans_for, seed_backlog
+
+
+def test_429_waits_at_least_retry_after(fake: FakeJira, waits: list[float]) -> None:
+    seed_backlog(fake)
+    fake.throttle("GET", "/search", retry_after=7, times=2)
+    assert len(list(adapter(fake, waits).fetch())) == 250
+    assert waits == [7.0, 7.0]
+    statuses = [r.status for r in fake.requests if r.op.startswith("search")]
+    assert statuses == [429, 429, 200, 200, 200]
+
+
+def test_a_5xx_burst_backs_off_exponentially(fake: FakeJira, waits: list[float]) -> None:
+    seed_backlog(fake, size=10)
+    fake.fail("GET", "/search", 503, times=3)
+    assert len(list(adapter(fake, waits).fetch())) == 10
+    assert waits == [1.0, 2.0, 4.0]  # base 2 s halved by the (zero) jitter, doubling
+
+
+def test_an_outage_gives_up_within_the_budget(fake: FakeJira, waits: list[float]) -> None:
+    fake.add_issue("CHK-1")
+    fake.fail("GET", "/search", 502, times=50)
+    with pytest.raises(TrackerError, match="gave up after retries"):
+        list(adapter(fake, waits).fetch())
+    assert len(waits) == 4 and fake.count(None, "GET") == 6  # field list + five attempts
+
+
+def test_a_dropped_read_is_retried(fake: FakeJira, waits: list[float]) -> None:
+    fake.add_issue("CHK-1")
+    fake.drop("GET", "/search", after_performing=False)
+    assert [i.key for i in adapter(fake, waits).fetch()] == ["CHK-1"]
+    assert len(waits) == 1
+
+
+def test_401_is_an_auth_error_without_the_secret(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    fake.revoke()
+    with pytest.raises(AuthError, match="refused the credentials") as caught:
+        list(adapter(fake).fetch())
+    assert caught.value.exit_code == 3
+    assert fake.token not in str(caught.value) and fake.pat not in str(caught.value)
+    assert fake.count() == 1  # no retry of a refused credential
+
+
+def test_401_while_writing_stops_the_run(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    fake.add_issue("CHK-2")
+    run = adapter(fake, jql="project = CHK")
+    plans = plans_for(run.fetch())
+    fake.revoke()
+    results = run.apply(plans)
+    with pytest.raises(AuthError):
+        next(results)
+
+
+def test_403_on_one_issue_is_that_items_error(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    fake.add_issue("CHK-2")
+    run = adapter(fake, jql="project = CHK")
+    plans = plans_for(run.fetch())
+    fake.fail("POST", "/issue/CHK-1/comment$", 403)
+    results = list(run.apply(plans))
+    assert "permission denied" in (results[0].error or "") and results[1].ok
+
+
+def test_an_echoed_secret_is_scrubbed(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    secret = fake.token if fake.cloud else fake.pat
+    fake.fail("GET", "/search", 400, message=f"bad header Bearer {secret}")
+    with pytest.raises(AlignerError) as caught:
+        list(adapter(fake).fetch())
+    assert secret not in str(caught.value) and "***" in str(caught.value)
+
+
+@pytest.mark.parametrize("performed", [True, False])
+def test_a_dropped_comment_create_never_duplicates(fake: FakeJira, waits: list[float],
+                                                   performed: bool) -> None:
+    fake.add_issue("CHK-1")
+    fake.drop("POST", "/issue/CHK-1/comment$", after_performing=performed)
+    run = adapter(fake, waits, jql="project = CHK")
+    [result] = run.apply(plans_for(run.fetch()))
+    assert result.ok
+    [comment] = fake.comments("CHK-1")
+    ops = [r.op for r in fake.requests if r.op.startswith("comment")]
+    if performed:
+        assert ops == ["comment.create", "comment.list"]  # found it: not posted again
+    else:
+        assert ops == ["comment.create", "comment.list", "comment.create"]
+    if fake.cloud:
+        assert fake.issue_property("CHK-1")["comment"] == comment["id"]
+    assert adapter(fake, jql="project = CHK").fetch().__next__().flags.comment_id == \
+        comment["id"]
+
+
+def test_a_5xx_on_comment_create_looks_before_posting_again(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    fake.fail("POST", "/comment$", 500)
+    full_run(fake, jql="project = CHK")
+    assert len(fake.comments("CHK-1")) == 1 and fake.count("comment.list") == 1
+
+
+def test_a_throttled_comment_create_is_simply_retried(fake: FakeJira,
+                                                      waits: list[float]) -> None:
+    fake.add_issue("CHK-1")
+    fake.throttle("POST", "/comment$", retry_after=3)
+    full_run(fake, waits, jql="project = CHK")
+    assert waits == [3.0] and fake.count("comment.list") == 0
+    assert len(fake.comments("CHK-1")) == 1
+
+
+def test_recovery_finds_the_comment_an_interrupted_run_left(rsps: object) -> None:
+    fake = FakeJira(CLOUD).install(rsps)
+    fake.add_issue("CHK-1")
+    run = adapter(fake, jql="project = CHK")
+    plans = plans_for(run.fetch())
+    # the previous run posted the comment, then died before the edit recorded it
+    fake.add_comment("CHK-1", {"type": "doc", "version": 1, "content": []},
+                     properties={"aligner": {"v": 1, "digest": "aligner:untraced"}})
+    [result] = adapter(fake, jql="project = CHK").apply(plans, recover=True)
+    assert result.ok and len(fake.comments("CHK-1")) == 1
+    assert fake.issue_property("CHK-1")["comment"] == fake.comments("CHK-1")[0]["id"]
+    assert fake.count("comment.create") == 0 and fake.count("comment.update") == 0
+
+
+def test_data_center_checks_when_the_comment_list_was_cut_short(rsps: object) -> None:
+    fake = FakeJira(DATACENTER, comment_limit=1).install(rsps)
+    fake.add_issue("CHK-1")
+    fake.add_comment("CHK-1", "first!")
+    fake.add_comment("CHK-1", "old\n{anchor:aligner-state-" + b"stale".hex() + "}")
+    full_run(fake, jql="project = CHK")
+    assert len(fake.comments("CHK-1")) == 2  # updated the one it found, posted none
+    assert fake.count("comment.list") == 1 and fake.count("comment.update") == 1
+
+
+def test_a_failed_edit_takes_back_the_new_comment_on_cloud(rsps: object) -> None:
+    fake = FakeJira(CLOUD).install(rsps)
+    fake.add_issue("CHK-1")
+    run = adapter(fake, jql="project = CHK")
+    plans = plans_for(run.fetch())
+    fake.fail("PUT", "/issue/CHK-1$", 400, message="Field 'labels' cannot be set.")
+    [result] = run.apply(plans)
+    assert "cannot be set" in (result.error or "")
+    assert fake.comments("CHK-1") == [] and fake.labels("CHK-1") == []
+
+
+def test_every_request_has_a_timeout(fake: FakeJira) -> None:
+    from aligner_adapters.jira.settings import Credentials
+    from aligner_adapters.jira.transport import build_session
+
+    session = build_session(fake.base_url, Credentials(pat="x"), 30.0)
+    assert session.timeout == (10.0, 30.0) and session.max_retries == 0

@@ -1,0 +1,135 @@
+"""Writing: labels, the comment and aligner's state, then idempotence, fixing and keeping."""
+
+from __future__ import annotations
+
+from aligner.plan import CREATE, DELETE, UPDATE
+from tests.fakes.jira import FakeJira
+
+from .support import DANGLING, adapter, full_run, plans_for, seed_backlog
+
+
+def test_flags_appear_and_a_second_run_writes_nothing(fake: FakeJira) -> None:
+    seed_backlog(fake)
+    _, _, plans = full_run(fake)
+    flagged = [p for p in plans if p.comment == CREATE]
+    assert len(flagged) == len(plans) > 100
+    assert fake.labels("CHK-1") == ["aligner:untraced"]
+    assert "aligner:broken-link" in fake.labels("CHK-25")  # its epic does not exist
+    assert fake.labels("CHK-10") == ["area:checkout", "aligner:untraced"]  # human label kept
+    [comment] = fake.comments("CHK-1")
+    if fake.cloud:
+        assert comment["body"]["type"] == "doc"
+        assert comment["properties"]["aligner"]["digest"] == "aligner:untraced"
+        assert fake.issue_property("CHK-1") == {"v": 1, "digest": "aligner:untraced",
+                                                "comment": comment["id"]}
+    else:
+        assert comment["body"].endswith("{anchor:aligner-state-" +
+                                         b"aligner:untraced".hex() + "}")
+    edits = [r for r in fake.writes if r.op == "edit"]
+    assert len(edits) == len(plans)  # one edit per changed item: labels and state together
+    assert all(r.query["notifyUsers"] == ["false"] for r in edits)
+    assert all("labels" not in (r.body.get("fields") or {}) for r in edits)
+
+    fake.reset_requests()
+    run = adapter(fake)
+    items = list(run.fetch())
+    ancestors = list(run.fetch_missing(sorted({p for i in items for p in i.parents})))
+    assert plans_for(items, [a.key for a in ancestors]) == []
+    assert list(run.apply([])) == [] and fake.writes == []
+    assert len(fake.requests) == 5  # field list, three pages, one ancestor batch
+
+
+def test_fixing_the_link_removes_labels_and_comment(fake: FakeJira) -> None:
+    seed_backlog(fake)
+    full_run(fake)
+    fake.add_comment("CHK-1", "Thanks, looking" if not fake.cloud else {
+        "type": "doc", "version": 1, "content": []})  # a human reply stays
+    epic = {"parent": {"key": "PLAT-1"}} if fake.cloud else {"customfield_12311120": "PLAT-1"}
+    fake.update_fields("CHK-1", **epic)
+    fake.reset_requests()
+    _, _, plans = full_run(fake)
+    [fixed] = [p for p in plans if p.item.key == "CHK-1"]
+    assert fixed.comment == DELETE and fixed.remove_labels == ("aligner:untraced",)
+    assert fake.labels("CHK-1") == []
+    assert [c["author"]["name"] for c in fake.comments("CHK-1")] == ["pm@acme.example"]
+    assert fake.count("comment.delete") == 1
+    if fake.cloud:
+        assert fake.issue_property("CHK-1") == {"v": 1, "digest": None, "comment": None}
+
+
+def test_changed_findings_update_the_comment_in_place(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    full_run(fake, jql="project = CHK")
+    [before] = fake.comments("CHK-1")
+    fake.update_fields("CHK-1", **({"parent": {"key": DANGLING}} if fake.cloud
+                                   else {"customfield_12311120": DANGLING}))
+    _, _, [plan] = full_run(fake, jql="project = CHK")
+    assert plan.comment == UPDATE
+    [after] = fake.comments("CHK-1")
+    assert after["id"] == before["id"] and after["body"] != before["body"]
+    assert fake.labels("CHK-1") == ["aligner:broken-link"]
+
+
+def test_keep_on_resolve_edits_the_comment_to_a_resolved_note(fake: FakeJira) -> None:
+    fake.add_issue("PLAT-1", issuetype="Epic")
+    fake.add_issue("CHK-1")
+    full_run(fake, jql="project = CHK")
+    fake.update_fields("CHK-1", **({"parent": {"key": "PLAT-1"}} if fake.cloud
+                                   else {"customfield_12311120": "PLAT-1"}))
+    run = adapter(fake, jql="project = CHK")
+    items = list(run.fetch())
+    from aligner.comment import Comment, Paragraph, Text
+
+    note = Comment((Paragraph((Text("Resolved."),)),))
+    [plan] = plans_for(items, ["PLAT-1"], on_resolve="keep", resolved_body=note)
+    assert [r.error for r in run.apply([plan])] == [None]
+    [comment] = fake.comments("CHK-1")
+    assert "Resolved." in str(comment["body"]) and fake.labels("CHK-1") == []
+    again = adapter(fake, jql="project = CHK")
+    assert plans_for(again.fetch(), ["PLAT-1"], on_resolve="keep", resolved_body=note) == []
+
+
+def test_a_comment_deleted_by_a_person_is_posted_again_on_update(fake: FakeJira) -> None:
+    fake.add_issue("CHK-1")
+    full_run(fake, jql="project = CHK")
+    fake.issues["CHK-1"]["comments"].clear()  # someone deleted aligner's comment
+    if not fake.cloud:
+        return  # on DC the comment is the state: the next plan simply creates it again
+    fake.update_fields("CHK-1", parent={"key": DANGLING})
+    full_run(fake, jql="project = CHK")
+    [comment] = fake.comments("CHK-1")
+    assert fake.issue_property("CHK-1")["comment"] == comment["id"]
+    assert fake.count("comment.update") == 1 and fake.count("comment.create") == 2
+
+
+def test_sites_that_refuse_notify_users_get_edits_without_it(rsps: object, mode: str) -> None:
+    fake = FakeJira(mode, notify_requires_admin=True).install(rsps)
+    for n in range(1, 4):
+        fake.add_issue(f"CHK-{n}")
+    full_run(fake, jql="project = CHK")
+    edits = [r for r in fake.requests if r.op == "edit"]
+    assert [r.status for r in edits] == [403, 204, 204, 204]  # asked once, then not again
+    assert all(fake.labels(f"CHK-{n}") == ["aligner:untraced"] for n in range(1, 4))
+
+
+def test_one_failing_item_does_not_stop_the_others(fake: FakeJira) -> None:
+    for n in range(1, 4):
+        fake.add_issue(f"CHK-{n}")
+    run = adapter(fake, jql="project = CHK")
+    plans = plans_for(run.fetch())
+    del fake.issues["CHK-2"]  # deleted between reading and writing
+    results = list(run.apply(plans))
+    assert [r.key for r in results] == ["CHK-1", "CHK-2", "CHK-3"]
+    assert results[1].error and "404" in results[1].error
+    assert results[0].ok and results[2].ok and results[0].requests == 2
+
+
+def test_no_write_when_only_the_digest_moves_on_data_center(rsps: object) -> None:
+    fake = FakeJira("datacenter").install(rsps)
+    fake.add_issue("CHK-1")
+    run = adapter(fake, jql="project = CHK")
+    [plan] = plans_for(run.fetch())
+    assert run._writer is None and plan.digest
+    list(run.apply([plan]))
+    assert [r.op for r in fake.writes] == ["comment.create", "edit"]
+    assert list(fake.writes[1].body) == ["update"]  # DC: the state is in the comment
