@@ -94,5 +94,26 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
                                           "failed": len(outcome.failed)})
         if outcome.complete:
             for name in adapters:
-                state.save_cursor(name, started, mark)
+                cursor = next_cursor(snapshot, name, since[name], started)
+                state.save_cursor(name, cursor, mark)
         return outcome
+
+
+def next_cursor(snapshot: Snapshot, source: str, previous: datetime | None,
+                started: datetime) -> datetime:
+    """The newest `updated` the tracker reported (its clock, not ours), capped at run start.
+
+    Taking the tracker's own timestamps keeps a skewed local clock from skipping changes.
+    """
+    newest = None
+    for item in snapshot.graph.values():
+        if item.source == source and item.updated:
+            try:
+                stamp = datetime.fromisoformat(item.updated)
+            except ValueError:
+                continue
+            stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+            newest = stamp if newest is None or stamp > newest else newest
+    if newest is None:
+        return previous or started
+    return min(newest, started)
