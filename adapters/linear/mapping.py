@@ -20,6 +20,11 @@ def _nodes(value: Any) -> list[Mapping[str, Any]]:
     return [v for v in value or () if isinstance(v, Mapping)]
 
 
+def _text(value: Any) -> str | None:
+    """A string field, or None when a payload put something else there."""
+    return value if isinstance(value, str) and value else None
+
+
 def project_key(project_id: str) -> str:
     return f"project:{project_id}"
 
@@ -54,12 +59,12 @@ def issue_to_item(
         title=str(node.get("title") or ""),
         kind=ISSUE,
         open=state not in CLOSED_STATES,
-        url=node.get("url"),
+        url=_text(node.get("url")),
         id=str(node["id"]) if node.get("id") else None,
         parents=tuple(parents),
         labels=tuple(labels),
-        linear_team=team.get("key") if isinstance(team, Mapping) else None,
-        updated=node.get("updatedAt"),
+        linear_team=_text(team.get("key")) if isinstance(team, Mapping) else None,
+        updated=_text(node.get("updatedAt")),
         flags=flags,
     )
 
@@ -86,7 +91,7 @@ def project_to_item(node: Mapping[str, Any], *, source: str) -> BacklogItem:
     name = node.get("name")
     return BacklogItem(
         key=project_key(project_id), source=source, tracker="linear", title=str(name or ""),
-        kind=PROJECT, url=node.get("url"), id=project_id, parents=initiatives,
+        kind=PROJECT, url=_text(node.get("url")), id=project_id, parents=initiatives,
         refs=(f"linear:project:{name}",) if name else (),
     )
 
@@ -100,7 +105,7 @@ def initiative_to_item(node: Mapping[str, Any], *, source: str) -> BacklogItem:
     name = node.get("name")
     return BacklogItem(
         key=initiative_key(initiative_id), source=source, tracker="linear",
-        title=str(name or ""), kind=INITIATIVE, url=node.get("url"), id=initiative_id,
+        title=str(name or ""), kind=INITIATIVE, url=_text(node.get("url")), id=initiative_id,
         parents=parents, refs=(f"linear:initiative:{name}",) if name else (),
     )
 

@@ -34,6 +34,14 @@ class LinearSettings(TrackerSettings):
             raise ValueError("team keys must be unique")
         return cleaned
 
+    @field_validator("objective_field")
+    @classmethod
+    def _no_custom_fields(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError("Linear has no custom fields: name objectives with labels "
+                             "(objective_label_prefix) or link projects in the model")
+        return value
+
     @field_validator("url")
     @classmethod
     def _url(cls, url: str) -> str:
