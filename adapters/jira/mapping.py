@@ -24,6 +24,11 @@ def _key_of(value: Any) -> str | None:
     return None
 
 
+def _text(value: Any) -> str | None:
+    """A string field, or None when a payload put something else there."""
+    return value if isinstance(value, str) and value else None
+
+
 def _team_of(value: Any) -> str | None:
     if isinstance(value, Mapping):
         found = value.get("id") or value.get("value") or value.get("name")
@@ -99,7 +104,7 @@ def issue_to_item(
         project=str(project),
         team_id=_team_of(fields.get(field_ids.team)) if field_ids.team else None,
         objective_ref=str(objective) if objective else None,
-        updated=fields.get("updated"),
+        updated=_text(fields.get("updated")),
         flags=_flags(raw, label_prefix, waive_label, labels),
     )
 
