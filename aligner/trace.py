@@ -82,6 +82,7 @@ class Tracer:
         self._prefixes = {k: v.casefold() for k, v in label_prefixes.items()}
         self._statuses = {o.id.casefold(): _status(model, o.id, as_of) for o in model.objectives}
         self._ids = [o.id for o in model.objectives]
+        self._hints: dict[str, str] = {}  # unknown objective ref -> its "did you mean"
         self._by_link: dict[str, list[str]] = defaultdict(list)
         for objective in model.objectives:
             for link in objective.links:
@@ -101,9 +102,6 @@ class Tracer:
                 self._visit(node, item, reached, broken)
                 for parent_key in node.parents:
                     if parent_key in seen:
-                        if parent_key == item.key:
-                            broken.append(f"the parent chain of {item.key} loops back to itself"
-                                          f" through {node.key}")
                         continue
                     seen.add(parent_key)
                     parent = self.graph.get(parent_key)
@@ -114,6 +112,9 @@ class Tracer:
                     ancestors.append(parent_key)
                     next_frontier.append(parent)
             frontier = next_frontier
+        loop = _loop_above(item, self.graph)
+        if loop:
+            broken.append(f"the parent chain of {item.key} loops: {' → '.join(loop)}")
         holding = self.ownership.holder(item)
         names = tuple(_display(self.graph[k]) for k in ancestors)
         return Trace(item, tuple(ancestors), names, tuple(reached.values()), tuple(broken),
@@ -139,9 +140,34 @@ class Tracer:
         status = self._statuses.get(ref.strip().casefold())
         if status is None:
             broken.append(f"{how} names objective {ref!r}, which the model does not define"
-                          f"{did_you_mean(ref, self._ids)}")
+                          f"{self._hint(ref)}")
         else:
             reached.setdefault(status.objective.casefold(), Reach(status, how))
+
+    def _hint(self, ref: str) -> str:
+        """Memoised: difflib over every objective id costs ~1 ms, and a wrong label repeats."""
+        if ref not in self._hints:
+            self._hints[ref] = did_you_mean(ref, self._ids)
+        return self._hints[ref]
+
+
+def _loop_above(item: BacklogItem, graph: Mapping[str, BacklogItem]) -> tuple[str, ...]:
+    """The first cycle met walking parents up from `item` (`A → B → C → B`), or ()."""
+    path, done = [item.key], set()
+    stack = [iter(item.parents)]
+    while stack:
+        for key in stack[-1]:
+            if key in path:
+                return (*path, key)
+            parent = graph.get(key)
+            if parent is not None and key not in done:
+                path.append(key)
+                stack.append(iter(parent.parents))
+                break
+        else:
+            stack.pop()
+            done.add(path.pop())
+    return ()
 
 
 def _display(node: BacklogItem) -> str:
