@@ -1,0 +1,79 @@
+"""`aligner history`: aligned share per team across the runs the state store recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from aligner.cli import cli
+from aligner.state import StateStore
+
+
+def summary(checkout: tuple[int, int], payments: tuple[int, int], **more: Any) -> dict[str, Any]:
+    items, aligned = checkout[0] + payments[0], checkout[1] + payments[1]
+    return {"items": items, "aligned": aligned, "aligned_ratio": round(aligned / items, 4),
+            "by_team": {"checkout": {"items": checkout[0], "aligned": checkout[1]},
+                        "payments": {"items": payments[0], "aligned": payments[1]}}, **more}
+
+
+def record(path: Path, *summaries: dict[str, Any]) -> None:
+    with StateStore.open(path) as store:
+        for data in summaries:
+            store.finish_run(store.start_run(["jira"]), "complete", data)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["history", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_table_per_team_and_trend(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    record(state, summary((20, 16), (20, 10)), summary((20, 17), (20, 12)),
+           summary((20, 18), (20, 16)))
+    code, out, _ = invoke("--state", str(state))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2].split() == ["run", "started", "status", "overall", "checkout", "payments"]
+    assert lines[3].split()[-3:] == ["65%", "80%", "50%"]
+    assert lines[5].split()[-3:] == ["85%", "90%", "80%"]
+    assert out.rstrip().endswith(
+        "Since run 1: overall +20 pts, checkout +10 pts, payments +30 pts.")
+
+
+def test_limit_and_json(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    record(state, *(summary((10, n), (10, 5)) for n in range(5)))
+    code, out, _ = invoke("--state", str(state), "--limit", "2", "--format", "json")
+    assert code == 0
+    runs = json.loads(out)
+    assert [r["id"] for r in runs] == [4, 5]
+    assert runs[-1]["by_team"] == {"checkout": 0.4, "payments": 0.5}
+    assert runs[-1]["delta"] is False
+
+
+def test_incremental_runs_are_not_shown_as_team_shares(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    record(state, summary((20, 16), (20, 10)),
+           summary((1, 1), (0, 0), incremental={"jira": True}))
+    code, out, _ = invoke("--state", str(state))
+    assert code == 0
+    assert "(1 incremental run not shown" in out
+    assert "100%" not in out
+
+
+def test_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
+    state = tmp_path / "nowhere" / "state.db"
+    code, _, err = invoke("--state", str(state))
+    assert code == 2 and "no state store" in err and "aligner sync" in err
+    assert not state.parent.exists()
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    record(state)
+    code, out, _ = invoke("--state", str(state))
+    assert code == 0 and out.startswith("No full runs recorded")

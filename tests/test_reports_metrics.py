@@ -1,0 +1,64 @@
+"""Metrics: overall, per team, objective, bet and strategy; untraced; idle; waivers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from aligner.check import run_check
+from aligner.metrics import compute_metrics
+from tests.report_factory import outcome, report
+
+ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+
+
+def acme_metrics():  # type: ignore[no-untyped-def]
+    run = run_check(ACME, as_of=date(2026, 11, 15))
+    return compute_metrics(run.evaluation, run.config.model, run.config.rule_set)
+
+
+def test_acme_numbers_match_the_example_readme() -> None:
+    metrics = acme_metrics()
+    assert (metrics.overall.items, metrics.overall.aligned) == (91, 68)
+    assert {t: (s.items, s.aligned) for t, s in metrics.by_team.items()} == {
+        "checkout": (26, 22), "growth": (24, 20), "payments": (20, 11), "platform": (18, 15)}
+    assert metrics.unheld == 3
+    assert metrics.team_bar == 0.8
+    assert [team for team, _ in metrics.below_bar()] == ["payments"]
+    assert (metrics.waivers_in_force, metrics.waivers_expired, metrics.waived_findings) == (1, 1, 2)
+
+
+def test_acme_objectives_bets_and_strategy() -> None:
+    metrics = acme_metrics()
+    stale = metrics.by_objective["CHK-Q3-1"]  # period over: reached, never aligned through it
+    assert stale.items == 2 and stale.aligned == 0
+    assert metrics.by_objective["GRO-Q4-3"].aligned == 0  # strategy gap
+    retired = metrics.by_strategy["open-ecosystem"]
+    assert (retired.items, retired.aligned) == (1, 0)
+    assert metrics.by_bet["app-marketplace"].items == 1
+    # an item counts once per strategy, whatever the number of objectives it reaches
+    assert all(s.items <= metrics.overall.items for s in metrics.by_strategy.values())
+    assert metrics.idle == {"strategies": [], "bets": [], "objectives": []}
+
+
+def test_untraced_counts_items_reaching_no_objective() -> None:
+    metrics = acme_metrics()
+    # 14 AL101 (two waived) + CHK-130 and PAY-304, whose AL102 explains why nothing is reached
+    assert metrics.untraced == 16
+    assert metrics.untraced_ratio == round(16 / 91, 4)
+
+
+def test_idle_lists_active_nodes_nobody_works_on() -> None:
+    run = report([], [outcome("A-1", "alpha", True, ("O-1",)), outcome("A-2", "alpha", False)])
+    metrics = run.metrics
+    assert metrics.idle == {"strategies": ["idle-pillar"], "bets": ["bet-idle"],
+                            "objectives": ["O-2", "O-idle"]}  # retired `old` is not listed
+    assert metrics.by_strategy["grow"].items == 1 and metrics.untraced == 1
+
+
+def test_json_metrics_block_is_additive() -> None:
+    document = report([], [outcome("A-1", "alpha", True, ("O-1",))]).metrics.to_json()
+    assert set(document) >= {"by_team", "by_objective", "by_bet", "by_strategy", "idle",
+                             "untraced", "untraced_ratio", "waivers"}
+    assert document["waivers"] == {"in_force": 0, "expired": 0, "waived_findings": 0}
+    assert document["by_team"]["alpha"] == {"items": 1, "aligned": 1, "aligned_ratio": 1.0}
