@@ -48,6 +48,7 @@ class Recorded:
     body: Any
     op: str = ""
     status: int | None = None  # None: the connection was dropped
+    response: Any = None  # the JSON the fake answered with
 
     @property
     def write(self) -> bool:
@@ -240,7 +241,7 @@ class FakeJira(Routes):
         answer = self._serve(prepared, handler, match, record)
         if fault:  # performed: now lose the answer
             return self._fault_answer(fault, record)
-        record.status = answer.status
+        record.status, record.response = answer.status, answer.body
         payload = "" if answer.body is None else json.dumps(answer.body)
         return answer.status, {"Content-Type": "application/json", **answer.headers}, payload
 

@@ -160,17 +160,13 @@ class Routes:
         wanted = list(body.get("issueIdsOrKeys") or [])
         if len(wanted) > 100:
             return _error(400, "The number of issues requested is over the limit of 100.")
-        issues, errors = [], []
-        for key in wanted:
+        issues = []
+        for key in wanted:  # keys that do not exist are simply not returned (no issueErrors)
             issue = self.find(str(key))
-            if issue is None:
-                errors.append(str(key))
-            else:
+            if issue is not None:
                 issues.append(self.issue_view(issue, list(body.get("fields") or []),
                                               list(body.get("properties") or []), "3"))
-        problems = [{"issueIdsOrKeys": errors, "errorMessages": ["Issue does not exist or you "
-                                                                 "do not have permission."]}]
-        return Answer(200, {"issues": issues, "issueErrors": problems if errors else []})
+        return Answer(200, {"issues": issues, "issueErrors": []})
 
     def serve_edit(self, request: Request) -> Answer:
         issue = self.find(request.match["key"])
