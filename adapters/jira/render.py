@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from aligner.comment import BulletList, Comment, Inline, Link, Paragraph, Text
+from aligner.comment import BulletList, Comment, Inline, Link, Paragraph
 
 ZWSP = "\u200b"  # breaks a pattern (emoticon, autolink) without changing what readers see
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -121,11 +121,3 @@ def render_wiki(comment: Comment) -> str:
                                  for item in block.items))
     return "\n\n".join(out)
 
-
-def plain_text_of(comment: Comment) -> str:
-    """Text only, for tests and logs."""
-    parts: list[str] = []
-    for block in comment.blocks:
-        items = block.items if isinstance(block, BulletList) else (block.parts,)
-        parts.extend(p.text for item in items for p in item if isinstance(p, Text | Link))
-    return " ".join(parts)

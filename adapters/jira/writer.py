@@ -7,7 +7,7 @@ looking for aligner's own; in recovery mode (after an interrupted run) that chec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -94,16 +94,20 @@ class JiraWriter:
         if not body:
             return
         path = f"{self.site.api}/issue/{plan.item.key}"
-        what = f"editing {plan.item.key}"
+        self._quietly(lambda params: self.transport.call(
+            "PUT", path, params=params, body=body, what=f"editing {plan.item.key}"))
+
+    def _quietly(self, send: Callable[[dict[str, str] | None], Any]) -> Any:
+        """Ask for `notifyUsers=false`; some sites refuse it to non-admins (403): then send
+        once more without it, and stop asking for the rest of the run."""
         if self.notify_param:
             try:
-                self.transport.call("PUT", path, params={"notifyUsers": "false"}, body=body,
-                                    what=what)
-                return
+                return send({"notifyUsers": "false"})
             except Forbidden:
-                pass  # some sites refuse notifyUsers=false to non-admins: once more without
-        self.transport.call("PUT", path, body=body, what=what)
-        self.notify_param = False  # it worked without: stop asking for the rest of the run
+                pass
+        answer = send(None)
+        self.notify_param = False
+        return answer
 
     # --- the comment ----------------------------------------------------------------------
 
@@ -151,9 +155,12 @@ class JiraWriter:
         return comment_id
 
     def _put_comment(self, key: str, comment_id: str, payload: dict[str, Any]) -> None:
-        params = {"notifyUsers": "false"} if self.site.cloud else None
-        self.transport.send("PUT", f"{self.comments_path(key)}/{comment_id}", params=params,
-                            body=payload)
+        path = f"{self.comments_path(key)}/{comment_id}"
+        if not self.site.cloud:  # DC's comment edit takes no notifyUsers
+            self.transport.send("PUT", path, body=payload)
+            return
+        self._quietly(lambda params: self.transport.send("PUT", path, params=params,
+                                                         body=payload))
 
     def delete_comment(self, key: str, comment_id: str) -> None:
         with suppress(NotFound):  # already gone: that is what we wanted
