@@ -77,7 +77,8 @@ class FakeJira(Routes):
                  email: str = "aligner-bot@acme.example", token: str = "cloud-api-token-1",
                  pat: str = "dc-personal-access-token-1", max_page: int = 100,
                  now: datetime | None = None, strict_keys: bool = False,
-                 notify_requires_admin: bool = False, comment_limit: int | None = None) -> None:
+                 notify_requires_admin: bool = False, comment_limit: int | None = None,
+                 global_record: bool = True) -> None:
         if mode not in (CLOUD, DATACENTER):
             raise ValueError(f"mode must be {CLOUD!r} or {DATACENTER!r}")
         self.mode = mode
@@ -90,6 +91,7 @@ class FakeJira(Routes):
         self.strict_keys = strict_keys  # DC sites that refuse missing keys even unvalidated
         self.notify_requires_admin = notify_requires_admin  # 403 on notifyUsers=false
         self.comment_limit = comment_limit  # cut the search's `comment` field short
+        self.global_record = global_record  # off for benchmarks: RECORDED keeps every answer
         self.fields = [dict(f) for f in FIELD_LISTS[mode]]
         self.issues: dict[str, dict[str, Any]] = {}
         self.requests: list[Recorded] = []
@@ -234,7 +236,8 @@ class FakeJira(Routes):
         op, handler, match = self.route(method, path)
         record = Recorded(self.mode, method, path, parse_qs(parts.query), body, op)
         self.requests.append(record)
-        RECORDED.append(record)
+        if self.global_record:
+            RECORDED.append(record)
         fault = self._take_fault(method, path)
         if fault and not fault.perform:
             return self._fault_answer(fault, record)
