@@ -70,7 +70,7 @@ class LabelBook:
                 spec["teamId"] = team_id
             ops.append(Op(LABEL_CREATE, f"n{index}", {"input": spec}, target=label_id))
         try:
-            self.sender.run(ops)
+            self.sender.run(ops, name="AlignerLabels")
         except AuthError:
             raise
         except TrackerError as error:

@@ -60,7 +60,7 @@ class Sender:
     reconcile: Reconcile
     _doubt: bool = field(default=False, repr=False)
 
-    def run(self, ops: list[Op], *, recover: bool = False) -> None:
+    def run(self, ops: list[Op], *, recover: bool = False, name: str = "AlignerWrite") -> None:
         """Apply `ops` in one request if all goes well; raises TrackerError when it gives up."""
         self._doubt = recover
 
@@ -69,16 +69,16 @@ class Sender:
                 self.reconcile(_pending(ops))
             self._doubt = False
             try:
-                self._send_all(ops)
+                self._send_all(ops, name)
             except UncertainWrite:
                 self._doubt = True
                 raise
 
         call_with_retry(self.policy, attempt, "Linear write")
 
-    def _send_all(self, ops: list[Op]) -> None:
+    def _send_all(self, ops: list[Op], name: str) -> None:
         while pending := _pending(ops):
-            document = mutation_document("AlignerWrite", [(op.kind, op.alias) for op in pending])
+            document = mutation_document(name, [(op.kind, op.alias) for op in pending])
             variables = {f"{op.alias}_{name}": value
                          for op in pending for name, value in op.variables.items()}
             for op in pending:

@@ -64,7 +64,7 @@ def official_schema() -> GraphQLSchema:
 class Fault:
     """One injected failure for the next request that matches `on`."""
 
-    kind: str  # ratelimited | 429 | 500 | drop | auth | auth200 | forbidden200
+    kind: str  # ratelimited | 429 | 500 | drop | auth | auth200 | forbidden200 | invalid
     on: str = "any"  # any | query | mutation | a text the document must contain
     wait: float = 30.0  # seconds until the budget resets (ratelimited, 429)
 
@@ -135,6 +135,9 @@ class FakeLinear(Builders):
                                "Authentication required, not authenticated")
         if fault and fault.kind in ("ratelimited", "429", "500"):
             return self._throttle(received, fault)
+        if fault and fault.kind == "invalid":
+            return self._error(received, 400, "GRAPHQL_VALIDATION_FAILED",
+                               'Cannot query field "nope" on type "Query".')
         if fault and fault.kind in ("auth200", "forbidden200"):
             code = "AUTHENTICATION_ERROR" if fault.kind == "auth200" else "FORBIDDEN"
             return self._error(received, 200, code, "Not authorized")
