@@ -25,6 +25,10 @@ class JiraHarness(Harness):
         for n in (2, 3, 4):
             self.fake.add_issue(f"CHK-{n}", f"Untraced work {n}")
 
+    def break_writes(self, symbolic: str) -> None:
+        """Every write to this item fails with a 500, however often it is retried."""
+        self.fake.fail("PUT|POST", rf"/issue/{self.key(symbolic)}(/comment)?$", 500, times=99)
+
     def interrupt_state_write(self, symbolic: str) -> None:
         """Kill the run (Ctrl-C) when it is about to record state on this item — after its
         comment was created: the worst moment for a duplicate."""

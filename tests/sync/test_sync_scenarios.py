@@ -166,3 +166,30 @@ def test_killed_between_comment_and_state_converges_without_duplicate(
     assert len(tracker.aligner_comments("T-2")) == 1 and tracker.labels("T-2") == []
     assert tracker.sync().complete
     assert all(flagged(tracker)[k] == (["aligner:untraced"], 1) for k in UNTRACED)
+
+
+def test_a_failed_write_is_reported_for_its_item_and_the_run_goes_on(tracker: Harness) -> None:
+    if not hasattr(tracker, "break_writes"):
+        pytest.skip("this tracker batches several items' writes in one request")
+    tracker.break_writes("T-3")
+    result = CliRunner().invoke(cli, ["sync", "-c", str(tracker.config), "--as-of",
+                                      AS_OF.isoformat(), "--state", str(tracker.tmp / "s.db")],
+                                env=tracker.env())
+    assert result.exit_code == 3
+    assert f"write failed for {tracker.key('T-3')}" in result.stdout
+    assert "The run is incomplete" in result.stdout
+    assert flagged(tracker)["T-2"] == (["aligner:untraced"], 1)
+    assert flagged(tracker)["T-4"] == (["aligner:untraced"], 1)
+
+
+def test_dry_run_through_the_cli_prints_the_plan(tracker: Harness) -> None:
+    result = CliRunner().invoke(cli, ["sync", "-c", str(tracker.config), "--as-of",
+                                      AS_OF.isoformat(), "--dry-run", "--show-comments",
+                                      "--state", str(tracker.tmp / "s.db")], env=tracker.env())
+    assert result.exit_code == 1, result.output  # untraced findings at --fail-on error
+    out = result.stdout
+    assert "Plan: 3 items to change, 6 write operations" in out
+    assert f"{tracker.key('T-2')}        +aligner:untraced  comment: create" in out
+    assert "| **aligner:** this ticket has 1 alignment problem" in out
+    assert "Sync: evaluated " in out and "Dry run: nothing was written." in out
+    assert tracker.write_requests() == 0

@@ -1,0 +1,67 @@
+"""The engine's guarantees: a crashing rule is a finding, not a dead run; the comment content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from aligner.comment import render_markdown, render_plain
+from aligner.comment_builder import build_comment
+from aligner.config import load_config
+from aligner.engine import RULE_ERROR_CODE, evaluate
+from aligner.findings import Violation
+from aligner.registry import rule_classes
+from aligner.rule import Rule
+from aligner.selection import RuleSet
+from aligner.testing import make_item
+from aligner.trace import Trace
+
+ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+
+
+class Exploding(Rule):
+    """Explodes on CHK-2."""
+
+    code = "XX901"
+    name = "exploding"
+
+    def check(self, trace: Trace) -> Iterable[Violation]:
+        if trace.item.key == "CHK-2":
+            raise ZeroDivisionError("boom")
+        yield Violation("fine", "none")
+
+
+def test_a_crashing_rule_becomes_a_finding_and_the_run_goes_on() -> None:
+    config = load_config(ACME)
+    config = replace(config, rule_set=RuleSet((Exploding(),), {}))
+    graph = {k: make_item({"key": k}) for k in ("CHK-1", "CHK-2", "CHK-3")}
+    findings = evaluate(config, graph, date(2026, 11, 15)).findings
+    crash = [f for f in findings if f.code == RULE_ERROR_CODE]
+    assert len(crash) == 1 and crash[0].item == "CHK-2" and not crash[0].on_ticket
+    assert "rule XX901 (exploding) crashed on CHK-2: ZeroDivisionError: boom" in crash[0].message
+    assert sorted(f.item for f in findings if f.code == "XX901") == ["CHK-1", "CHK-3"]
+
+
+def test_the_comment_says_what_why_trace_fix_and_how_to_waive() -> None:
+    captured: dict[str, object] = {}
+
+    def keep(trace: Trace, findings: list) -> None:  # type: ignore[type-arg]
+        if trace.item.key == "CHK-106":
+            captured["trace"], captured["findings"] = trace, findings
+
+    config = load_config(ACME)
+    from aligner.collect import collect, open_adapters
+
+    evaluate(config, collect(open_adapters(config)).graph, date(2026, 11, 15), on_item=keep)
+    comment = build_comment(captured["trace"], captured["findings"], rule_classes(),  # type: ignore[arg-type]
+                            "aligner:waive")
+    text = render_plain(comment)
+    assert "AL203 boundary-crossing: team checkout holds it, but component Payments" in text
+    assert "Why it matters: Changing another team's component" in text
+    assert "Fix: hand it to payments" in text
+    assert "Trace so far: CHK-106 → CHK-100 → objective CHK-Q4-1 → bet " in text
+    assert "aligner:waive" in text and "aligner rule AL203" in text
+    markdown = render_markdown(comment)
+    assert "**AL203 boundary-crossing**" in markdown and "`aligner:waive`" in markdown
