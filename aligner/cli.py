@@ -178,7 +178,8 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: P
       aligner sync --max-writes 200 --fail-on never   # a scheduled job
     """
     outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
-                       max_writes=max_writes, full=full, state_path=state_path)
+                       max_writes=max_writes, full=full, state_path=state_path,
+                       progress=cli_progress())
     report = build_report(outcome.config, outcome.evaluation, fail_on)
     if fmt == "json":
         document = {**report_json(report), "sync": sync_json(outcome)}

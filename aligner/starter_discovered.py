@@ -179,8 +179,8 @@ def _scoped(discovery: Discovery, section: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tracker_text(name: str, section: dict[str, Any]) -> str:
-    body = yaml.safe_dump({"trackers": {name: section}}, sort_keys=False,
-                          default_flow_style=None, allow_unicode=True)
+    body = str(yaml.safe_dump({"trackers": {name: section}}, sort_keys=False,
+                              default_flow_style=None, allow_unicode=True))
     return "# Where the backlog lives. Secrets stay in environment variables.\n" + body
 
 
@@ -209,7 +209,8 @@ def discover(tracker: str, section: dict[str, Any], env: Mapping[str, str],
              base_dir: Path, teams: tuple[str, ...] = ()) -> Discovery:
     """Ask the tracker's adapter for its `Discovery` (the optional `Discoverer` protocol)."""
     register_env_secrets({tracker: section}, env)
-    placeholders = {"jira": {"jql": "order by key"}, "linear": {"teams": list(teams) or ["*"]}}
+    placeholders: dict[str, dict[str, Any]] = {
+        "jira": {"jql": "order by key"}, "linear": {"teams": list(teams) or ["*"]}}
     cls = adapter_class(tracker)
     try:
         settings = cls.Settings.model_validate({**section, **placeholders.get(tracker, {})})

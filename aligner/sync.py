@@ -15,6 +15,7 @@ from .collect import Snapshot, collect, open_adapters
 from .config import LoadedConfig, load_config
 from .engine import Evaluation, evaluate
 from .plan import ItemPlan
+from .progress import ProgressCallback
 from .report import natural_key, summary
 from .state import StateStore
 from .writeplan import Planner, within_budget
@@ -58,7 +59,8 @@ def fingerprint(config: LoadedConfig, as_of: date) -> str:
 def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: date | None = None,
              dry_run: bool = False, max_writes: int | None = None, full: bool = False,
              state_path: Path = DEFAULT_STATE, env: Mapping[str, str] | None = None,
-             options: Mapping[str, Any] | None = None) -> SyncOutcome:
+             options: Mapping[str, Any] | None = None,
+             progress: ProgressCallback | None = None) -> SyncOutcome:
     """Check the backlog and bring every ticket's flags in line with its findings."""
     config = load_config(config_path)
     day = as_of or date.today()
@@ -67,7 +69,7 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
         mark = fingerprint(config, day)
         since = {name: None if full else state.cursor(name, mark) for name in adapters}
         started = datetime.now(UTC)
-        snapshot = collect(adapters, since)
+        snapshot = collect(adapters, since, progress=progress)
         writable = frozenset(n for n, a in adapters.items() if getattr(a, "writable", True))
         planner = Planner(config.model.writeback, day, writable)
         evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
