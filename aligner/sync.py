@@ -93,7 +93,8 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
         status = "complete" if outcome.complete else "incomplete"
         state.finish_run(run_id, status, {**summary(evaluation), "writes": outcome.writes,
                                           "pending": len(pending),
-                                          "failed": len(outcome.failed)})
+                                          "failed": len(outcome.failed),
+                                          "incremental": incremental})  # history skips deltas
         if outcome.complete:
             for name in adapters:
                 cursor = next_cursor(snapshot, name, since[name], started)

@@ -77,3 +77,20 @@ def test_empty_store(tmp_path: Path) -> None:
     record(state)
     code, out, _ = invoke("--state", str(state))
     assert code == 0 and out.startswith("No full runs recorded")
+
+
+def test_sync_runs_show_up_in_history(tmp_path: Path) -> None:
+    acme = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+    state = tmp_path / "state.db"
+    runner = CliRunner()
+    for _ in range(2):  # --full: a whole-backlog read each time (the file adapter is read-only)
+        result = runner.invoke(cli, ["sync", "-c", str(acme), "--as-of", "2026-11-15", "--full",
+                                     "--state", str(state), "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+    code, out, _ = invoke("--state", str(state), "--format", "json")
+    runs = json.loads(out)
+    assert code == 0 and len(runs) == 2
+    assert runs[-1]["by_team"]["payments"] == 0.55 and runs[-1]["aligned_ratio"] == 0.7473
+    assert runs[-1]["delta"] is False
+    text = invoke("--state", str(state))[1]
+    assert "payments" in text and "55%" in text and "Since run 1: overall +0 pts" in text
