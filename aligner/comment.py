@@ -47,7 +47,7 @@ class Comment:
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~@&=$])")
 _LINE_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
-_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<=www)\.", re.IGNORECASE)
+_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<=\w)\.(?=\w)")  # http://, evil.com
 
 
 def escape_markdown(text: str) -> str:
@@ -74,7 +74,12 @@ def _inline_markdown(part: Inline) -> str:
         flat = " ".join(part.text.split()).replace("`", "'")
         return f"`{flat}`"
     escaped = escape_markdown(part.text)
-    return f"**{escaped}**" if part.style == "strong" else escaped
+    inner = escaped.strip()
+    if part.style != "strong" or not inner:
+        return escaped
+    # `**Fix: **` is not bold in CommonMark: edge spaces go outside the markers
+    lead = escaped[:len(escaped) - len(escaped.lstrip())]
+    return f"{lead}**{inner}**{escaped[len(escaped.rstrip()):]}"
 
 
 def render_markdown(comment: Comment) -> str:
