@@ -1,0 +1,64 @@
+"""End to end: hostile labels, project names and model ids reach the comments aligner posts
+on fake Jira Cloud (ADF), Jira Data Center (wiki) and Linear (Markdown) — and stay text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aligner.sync import run_sync
+from aligner_adapters.linear.state import digest_of
+from tests.sync.harness import Harness
+
+from .hostile import HOSTILE_SAMPLES, adf_injections, markdown_markup, unescaped_mentions
+from .hostile import wiki_injections as wiki_text_injections
+from .trackers import AS_OF, add_item, comment_bodies, tracker, write_model
+
+__all__ = ["tracker"]
+WAIVE = "aligner:waive `x` [y](http://evil.com) @here"
+
+
+def wiki_injections(body: str) -> list[str]:
+    """Strip aligner's own structure (bullets, *strong*, {{code}}, the state anchor); what
+    remains is escaped ticket text and must be inert."""
+    problems = []
+    for line in body.splitlines():
+        line = re.sub(r"^\{anchor:aligner-state-[0-9a-f]*\}$", "", line)
+        line = re.sub(r"^\* ", "", line)
+        line = line.replace("{{", "").replace("}}", "")
+        line = re.sub(r"(?<!\\)\*", "", line)  # unescaped * are strong markers
+        problems += wiki_text_injections(line)
+    return problems
+
+
+def test_hostile_text_in_posted_comments_stays_text(tracker: Harness) -> None:
+    keys = []
+    for n, text in enumerate(HOSTILE_SAMPLES):
+        # okr:<text> → AL102 quoting it; an owned label → AL203 naming label and team
+        keys.append(add_item(tracker, text, labels=[f"okr:{text}", f"area{n}:{text}"],
+                             project=f"{text} {n}"))
+
+    def hostile_model(model: dict[str, Any]) -> None:
+        model["teams"] += [{"id": f"team {n} {text}", "owns": {"labels": [f"area{n}:{text}"]}}
+                           for n, text in enumerate(HOSTILE_SAMPLES)]
+        model["writeback"] = {"waive_label": WAIVE}
+
+    config = write_model(tracker, hostile_model)
+    with tracker.running():
+        outcome = run_sync(config, as_of=AS_OF, env=tracker.env(),
+                           state_path=tracker.tmp / "state.db",
+                           options={"sleep": tracker.sleeps.append})
+        assert outcome.complete, outcome.failed
+        for key in keys:
+            (body,) = comment_bodies(tracker, key)
+            flavour = tracker.flavour  # type: ignore[attr-defined]
+            if flavour == "jira-cloud":
+                assert adf_injections(body) == [], body
+                assert "AL102" in str(body) and "AL203" in str(body)
+            elif flavour == "jira-dc":
+                assert wiki_injections(body) == [], body
+            else:
+                assert markdown_markup(body) == [], body
+                assert unescaped_mentions(body) == [], body
+                assert len(re.findall(r"(?<!\\)`aligner-state:", body)) == 1
+                assert re.fullmatch(r"[0-9a-f]{16}", digest_of(body) or ""), body
