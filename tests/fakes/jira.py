@@ -67,6 +67,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     message: str = ""
     drop: bool = False  # raise a connection error instead of answering
+    timeout: bool = False  # ... a read timeout instead
     perform: bool = False  # ... after doing the work (the client cannot know it happened)
 
 
@@ -209,10 +210,10 @@ class FakeJira(Routes):
         self.fail(method, path, 429, times=times, headers=headers)
 
     def drop(self, method: str, path: str, *, after_performing: bool = True,
-             times: int = 1) -> None:
-        """Drop the connection, by default after the work is done (the worst case)."""
+             times: int = 1, timeout: bool = False) -> None:
+        """Drop the connection (or time out), by default after the work is done."""
         self.faults.append(Fault(method, re.compile(path), times, drop=True,
-                                 perform=after_performing))
+                                 perform=after_performing, timeout=timeout))
 
     def revoke(self) -> None:
         """The token stops working: every request answers 401."""
@@ -271,6 +272,8 @@ class FakeJira(Routes):
     def _fault_answer(self, fault: Fault, record: Recorded) -> tuple[int, dict[str, str], str]:
         if fault.drop:
             record.status = None
+            if fault.timeout:
+                raise requests.ReadTimeout("Read timed out. (read timeout=30)")
             raise requests.ConnectionError("Connection aborted: remote end closed connection")
         record.status = fault.status
         body = {"errorMessages": [fault.message or f"injected {fault.status}"]}

@@ -81,11 +81,11 @@ def test_an_echoed_secret_is_scrubbed(fake: FakeJira) -> None:
     assert secret not in str(caught.value) and "***" in str(caught.value)
 
 
-@pytest.mark.parametrize("performed", [True, False])
+@pytest.mark.parametrize(("performed", "timeout"), [(True, False), (False, False), (True, True)])
 def test_a_dropped_comment_create_never_duplicates(fake: FakeJira, waits: list[float],
-                                                   performed: bool) -> None:
+                                                   performed: bool, timeout: bool) -> None:
     fake.add_issue("CHK-1")
-    fake.drop("POST", "/issue/CHK-1/comment$", after_performing=performed)
+    fake.drop("POST", "/issue/CHK-1/comment$", after_performing=performed, timeout=timeout)
     run = adapter(fake, waits, jql="project = CHK")
     [result] = run.apply(plans_for(run.fetch()))
     assert result.ok
