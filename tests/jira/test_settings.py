@@ -57,6 +57,7 @@ def test_a_missing_secret_names_the_variable_not_a_value() -> None:
 
 def test_credentials_come_from_the_environment() -> None:
     creds = settings().credentials({"JIRA_EMAIL": "bot@acme.example", "JIRA_API_TOKEN": " t "})
-    assert (creds.email, creds.token, creds.secrets()) == ("bot@acme.example", "t", ("t",))
+    assert (creds.email, creds.token) == ("bot@acme.example", "t")
+    assert "t" in creds.secrets() and "bot@acme.example" not in creds.secrets()
     pat = settings(auth={"pat_env": "JIRA_PAT"}).credentials({"JIRA_PAT": "p"})
     assert pat.pat == "p" and pat.secrets() == ("p",)
