@@ -16,6 +16,8 @@ MAX_DEPTH = 32  # deeper parent chains are a data error, not a hierarchy
 
 ALIGNED, STALE, GAP = "aligned", "stale", "gap"
 
+_NodeRefs = tuple[tuple[tuple[str, "Reach"], ...], tuple[str, ...]]  # (objective, reach), broken
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveStatus:
@@ -83,6 +85,7 @@ class Tracer:
         self._statuses = {o.id.casefold(): _status(model, o.id, as_of) for o in model.objectives}
         self._ids = [o.id for o in model.objectives]
         self._hints: dict[str, str] = {}  # unknown objective ref -> its "did you mean"
+        self._refs: dict[str, _NodeRefs] = {}  # ancestor key -> what visiting it finds
         self._by_link: dict[str, list[str]] = defaultdict(list)
         for objective in model.objectives:
             for link in objective.links:
@@ -122,7 +125,22 @@ class Tracer:
 
     def _visit(self, node: BacklogItem, item: BacklogItem, reached: dict[str, Reach],
                broken: list[str]) -> None:
-        where = "it" if node is item else _describe(node)
+        """An ancestor is visited once per descendant (an epic: once per story under it), and
+        what it finds does not depend on the descendant: found once, then reused."""
+        if node is item:
+            refs = self._node_refs(node, "it")
+        else:
+            cached = self._refs.get(node.key)
+            if cached is None:
+                cached = self._refs[node.key] = self._node_refs(node, _describe(node))
+            refs = cached
+        for objective, reach in refs[0]:
+            reached.setdefault(objective, reach)
+        broken.extend(refs[1])
+
+    def _node_refs(self, node: BacklogItem, where: str) -> _NodeRefs:
+        reached: dict[str, Reach] = {}
+        broken: list[str] = []
         for link in node.link_names():
             for objective in self._by_link.get(link, ()):
                 status = self._statuses[objective]
@@ -135,6 +153,7 @@ class Tracer:
                                broken)
         if node.objective_ref:
             self._explicit(node.objective_ref, f"objective field of {node.key}", reached, broken)
+        return tuple(reached.items()), tuple(broken)
 
     def _explicit(self, ref: str, how: str, reached: dict[str, Reach], broken: list[str]) -> None:
         status = self._statuses.get(ref.strip().casefold())
