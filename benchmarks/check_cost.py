@@ -2,6 +2,7 @@
 
     python -m benchmarks.check_cost                       # 1k, 10k, 100k items
     python -m benchmarks.check_cost --sizes 1000 --repeat 1 --json
+    python -m benchmarks.check_cost --tree /tmp/aligner-old    # another checkout's code
 
 For each size, a synthetic organisation is generated once (deterministic, cached in --workdir),
 then measured in fresh subprocesses so one size's heap never pollutes another's:
@@ -9,14 +10,19 @@ then measured in fresh subprocesses so one size's heap never pollutes another's:
 - parse: `json.load` of the Jira and the Linear export, both held at the end;
 - check: `aligner check -c aligner.yaml --format json -o /dev/null`, the CLI in-process.
 
-Wall time is the best of --repeat runs. Peak memory is the growth of the process's maximum RSS
-over its size right before the work (after every import), and, unless --no-tracemalloc, the
-Python heap peak under tracemalloc in one more run. Ratio = check time / parse time.
+Wall time and CPU time are each the best of --repeat runs; CPU time is the steadier figure on a
+busy machine (other processes stretch wall time, not CPU time). Peak memory is the growth of
+the process's maximum RSS over its size right before the work (after every import) and, unless
+--no-tracemalloc, the Python heap peak under tracemalloc in one more run. Ratio = check / parse.
+
+--tree measures the aligner code of another checkout (`git worktree add /tmp/aligner-old SHA`)
+with these benchmarks, on the same data: how before/after figures are taken.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -31,6 +37,7 @@ from .generate import MANIFEST_FILE, write_org
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 DEFAULT_WORKDIR = Path("/tmp/aligner-bench")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _max_rss() -> int:
@@ -64,7 +71,9 @@ def measure(kind: str, folder: Path, repeat: int, traced: bool) -> dict[str, Any
     import gc
     import tracemalloc
 
-    import aligner.cli  # noqa: F401  imported before the baseline, like json
+    import aligner.cli  # imported before the baseline, like json
+
+    code = str(Path(aligner.cli.__file__).resolve().parent.parent)  # which checkout ran
 
     manifest = json.loads((folder / MANIFEST_FILE).read_text())
     work = _parse if kind == "parse" else _check
@@ -73,23 +82,40 @@ def measure(kind: str, folder: Path, repeat: int, traced: bool) -> dict[str, Any
         work(folder, manifest)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        return {"heap_peak_bytes": peak}
+        return {"heap_peak_bytes": peak, "code": code}
     baseline = _max_rss()
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = work(folder, manifest)
-        times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
         del result
-    return {"seconds": min(times), "rss_peak_bytes": _max_rss() - baseline}
+    return {"seconds": min(walls), "cpu_seconds": min(cpus),
+            "rss_peak_bytes": _max_rss() - baseline, "code": code}
 
 
-def _in_subprocess(kind: str, folder: Path, repeat: int, traced: bool) -> dict[str, Any]:
+def source_shim(tree: Path, workdir: Path) -> Path:
+    """A directory whose `aligner`, plugins and `benchmarks` resolve to `tree`'s code and ours.
+
+    A child started there finds them first on sys.path (before the editable install's finder).
+    """
+    shim = workdir / "trees" / hashlib.sha1(str(tree.resolve()).encode()).hexdigest()[:12]
+    shim.mkdir(parents=True, exist_ok=True)
+    links = {"aligner": tree / "aligner", "aligner_adapters": tree / "adapters",
+             "aligner_rules": tree / "rules", "benchmarks": ROOT / "benchmarks"}
+    for name, target in links.items():
+        if not (shim / name).exists():
+            (shim / name).symlink_to(target.resolve(), target_is_directory=True)
+    return shim
+
+
+def _in_subprocess(kind: str, folder: Path, repeat: int, traced: bool,
+                   cwd: Path = ROOT) -> dict[str, Any]:
     command = [sys.executable, "-m", "benchmarks.check_cost", "--measure", kind,
                "--dir", str(folder), "--repeat", str(repeat)] + (["--traced"] if traced else [])
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -107,23 +133,26 @@ def prepare(size: int, workdir: Path, seed: int) -> tuple[Path, dict[str, Any]]:
     return folder, write_org(size, folder, seed)
 
 
-def run_size(size: int, workdir: Path, seed: int, repeat: int, traced: bool) -> dict[str, Any]:
+def run_size(size: int, workdir: Path, seed: int, repeat: int, traced: bool,
+             cwd: Path = ROOT) -> dict[str, Any]:
     folder, manifest = prepare(size, workdir, seed)
-    parse = _in_subprocess("parse", folder, repeat, False)
-    check = _in_subprocess("check", folder, repeat, False)
+    parse = _in_subprocess("parse", folder, repeat, False, cwd)
+    check = _in_subprocess("check", folder, repeat, False, cwd)
     row: dict[str, Any] = {
-        "items": size,
+        "items": size, "code": check["code"],
         "export_bytes": sum((folder / manifest["files"][k]).stat().st_size
                             for k in ("jira", "linear")),
         "parse_seconds": parse["seconds"], "check_seconds": check["seconds"],
-        "ratio": check["seconds"] / parse["seconds"] if parse["seconds"] else None,
+        "ratio": check["seconds"] / parse["seconds"],
+        "parse_cpu_seconds": parse["cpu_seconds"], "check_cpu_seconds": check["cpu_seconds"],
+        "cpu_ratio": check["cpu_seconds"] / parse["cpu_seconds"],
         "parse_rss_peak_bytes": parse["rss_peak_bytes"],
         "check_rss_peak_bytes": check["rss_peak_bytes"],
     }
     if traced:
-        row["parse_heap_peak_bytes"] = _in_subprocess("parse", folder, 1, True)[
+        row["parse_heap_peak_bytes"] = _in_subprocess("parse", folder, 1, True, cwd)[
             "heap_peak_bytes"]
-        row["check_heap_peak_bytes"] = _in_subprocess("check", folder, 1, True)[
+        row["check_heap_peak_bytes"] = _in_subprocess("check", folder, 1, True, cwd)[
             "heap_peak_bytes"]
     return row
 
@@ -154,16 +183,17 @@ def _mb(value: int | None) -> str:
 def render(rows: list[dict[str, Any]], info: dict[str, Any]) -> str:
     ram = f"{info['ram_bytes'] / 2**30:.1f} GiB" if info["ram_bytes"] else "unknown RAM"
     lines = [f"Python {info['python']} · {info['cpu']} · {info['cpus']} CPUs · {ram}", "",
-             "| items | export MB | parse s | check s | ratio | parse RSS MB | check RSS MB "
-             "| check heap MB | check heap B/item |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| items | export MB | parse s | check s | ratio | ratio (CPU) | parse RSS MB "
+             "| check RSS MB | check heap MB | check heap B/item |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         heap = r.get("check_heap_peak_bytes")
         per_item = f"{heap / r['items']:,.0f}" if heap else "-"
         lines.append(
             f"| {r['items']:,} | {_mb(r['export_bytes'])} | {r['parse_seconds']:.3f} "
-            f"| {r['check_seconds']:.3f} | {r['ratio']:.2f}× | {_mb(r['parse_rss_peak_bytes'])} "
-            f"| {_mb(r['check_rss_peak_bytes'])} | {_mb(heap)} | {per_item} |")
+            f"| {r['check_seconds']:.3f} | {r['ratio']:.2f}× | {r['cpu_ratio']:.2f}× "
+            f"| {_mb(r['parse_rss_peak_bytes'])} | {_mb(r['check_rss_peak_bytes'])} "
+            f"| {_mb(heap)} | {per_item} |")
     return "\n".join(lines)
 
 
@@ -175,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--no-tracemalloc", dest="traced", action="store_false")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--tree", type=Path, help="measure the aligner code of this checkout")
     parser.add_argument("--measure", choices=("parse", "check"), help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", dest="traced_child",
@@ -183,9 +214,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.measure:  # the child side of one measurement
         print(json.dumps(measure(args.measure, args.dir, args.repeat, args.traced_child)))
         return
+    cwd = source_shim(args.tree, args.workdir) if args.tree else ROOT
     rows = []
     for size in args.sizes:
-        rows.append(run_size(size, args.workdir, args.seed, args.repeat, args.traced))
+        rows.append(run_size(size, args.workdir, args.seed, args.repeat, args.traced, cwd))
         if not args.json:
             print(f"measured {size:,} items", file=sys.stderr)
     info = machine()
