@@ -56,8 +56,11 @@ def official_sdl() -> str:
 
 @cache
 def official_schema() -> GraphQLSchema:
-    """The official schema for validation (never given resolvers)."""
-    return build_schema(official_sdl())
+    """The official schema, built once; its resolvers reach each fake through the context."""
+    schema = build_schema(official_sdl())
+    attach_resolvers(schema)
+    attach_mutations(schema)
+    return schema
 
 
 @dataclass
@@ -98,9 +101,7 @@ class FakeLinear(Builders):
         viewer = self.add_user("aligner bot")
         self.store.viewer_id = viewer["id"]
         self.human = self.add_user("A. Human")
-        self._schema = build_schema(official_sdl())
-        attach_resolvers(self._schema, self.store)
-        attach_mutations(self._schema, self.store, self._record_write)
+        self._schema = official_schema()
         self._current: Received | None = None
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class FakeLinear(Builders):
                         "X-RateLimit-Complexity-Reset": reset})
         return status, headers, body
 
-    def _record_write(self, name: str, args: dict[str, Any]) -> None:
+    def record_write(self, name: str, args: dict[str, Any]) -> None:
         self.writes.append((name, args))
         if self._current is not None:
             self._current.mutations += 1

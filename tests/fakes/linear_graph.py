@@ -45,6 +45,7 @@ class Store:
     viewer_id: str = ""
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
     _ids: Iterable[int] = field(default_factory=itertools.count)
+    _relations: Any = field(default=None, repr=False)
 
     def new_id(self, kind: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-linear:{kind}:{next(self._ids)}"))
@@ -55,6 +56,11 @@ class Store:
 
     def touch(self, issue: Record) -> None:
         issue["updatedAt"] = self.tick()
+
+    def relation_map(self) -> dict[str, dict[str, tuple[str, Callable[[Record], Any]]]]:
+        if self._relations is None:
+            self._relations = relations(self)
+        return self._relations
 
     def get(self, table: str, entity_id: Any, what: str) -> Record:
         record = getattr(self, table).get(str(entity_id))
@@ -113,7 +119,7 @@ def matches(store: Store, type_name: str, record: Record | None, spec: dict[str,
     """Linear's filter semantics for the subset the adapter uses; anything else raises."""
     if record is None:
         return spec.get("null") is True
-    rels = relations(store)[type_name]
+    rels = store.relation_map()[type_name]
     for key, condition in spec.items():
         if key == "and":
             ok = all(matches(store, type_name, record, c) for c in condition)
@@ -200,52 +206,60 @@ def filtered(store: Store, type_name: str, records: Iterable[Record],
 
 
 # --- resolvers -------------------------------------------------------------------------------
+# The executable schema is built once per process; resolvers find the fake's store through the
+# execution context (the FakeLinear instance), so every fake keeps its own workspace.
 
-def attach_resolvers(schema: Any, store: Store) -> None:
-    """Wire the read side of the schema to the store (mutations are wired by the fake)."""
+def store_of(info: Any) -> Store:
+    return info.context.store
+
+
+def attach_resolvers(schema: Any) -> None:
+    """Wire the read side of the schema to the store (mutations: `linear_mutations`)."""
     query = schema.query_type.fields
 
     def root(table: str, type_name: str) -> Callable[..., Record]:
-        return lambda _src, _info, **args: filtered(
-            store, type_name, getattr(store, table).values(), args)
+        return lambda _src, info, **args: filtered(
+            store_of(info), type_name, getattr(store_of(info), table).values(), args)
 
     query["issues"].resolve = root("issues", "Issue")
     query["issueLabels"].resolve = root("labels", "IssueLabel")
     query["projects"].resolve = root("projects", "Project")
     query["initiatives"].resolve = root("initiatives", "Initiative")
     query["teams"].resolve = root("teams", "Team")
-    query["viewer"].resolve = lambda *_: store.users[store.viewer_id]
-    _object_resolvers(schema, store)
+    query["viewer"].resolve = lambda _src, info: store_of(info).users[store_of(info).viewer_id]
+    _object_resolvers(schema)
 
 
-def _one(table: str, key: str, store: Store) -> Callable[..., Record | None]:
-    return lambda src, _info: getattr(store, table).get(src.get(key) or "")
+def _one(table: str, key: str) -> Callable[..., Record | None]:
+    return lambda src, info: getattr(store_of(info), table).get(src.get(key) or "")
 
 
-def _object_resolvers(schema: Any, store: Store) -> None:
+def _many(type_name: str, rows: Callable[[Store, Record], list[Record]]) -> Callable[..., Record]:
+    return lambda src, info, **args: filtered(
+        store_of(info), type_name, rows(store_of(info), src), args)
+
+
+def _object_resolvers(schema: Any) -> None:
     def fields(type_name: str) -> Any:
         return schema.type_map[type_name].fields
 
     issue = fields("Issue")
-    issue["team"].resolve = _one("teams", "teamId", store)
-    issue["parent"].resolve = _one("issues", "parentId", store)
-    issue["project"].resolve = _one("projects", "projectId", store)
+    issue["team"].resolve = _one("teams", "teamId")
+    issue["parent"].resolve = _one("issues", "parentId")
+    issue["project"].resolve = _one("projects", "projectId")
     issue["state"].resolve = lambda src, _info: {"type": src["stateType"],
                                                  "name": src["stateType"].title()}
-    issue["labels"].resolve = lambda src, _info, **args: filtered(
-        store, "IssueLabel", [store.labels[i] for i in src["labelIds"]], args)
-    issue["comments"].resolve = lambda src, _info, **args: filtered(
-        store, "Comment", comments_of(store, src["id"]), args)
-    issue["children"].resolve = lambda src, _info, **args: filtered(
-        store, "Issue", [i for i in store.issues.values() if i.get("parentId") == src["id"]],
-        args)
-    fields("IssueLabel")["team"].resolve = _one("teams", "teamId", store)
-    fields("Comment")["user"].resolve = _one("users", "userId", store)
-    fields("Comment")["issue"].resolve = _one("issues", "issueId", store)
-    fields("Initiative")["parentInitiative"].resolve = _one("initiatives", "parentId", store)
+    issue["labels"].resolve = _many("IssueLabel",
+                                    lambda st, src: [st.labels[i] for i in src["labelIds"]])
+    issue["comments"].resolve = _many("Comment", lambda st, src: comments_of(st, src["id"]))
+    issue["children"].resolve = _many("Issue", lambda st, src: [
+        i for i in st.issues.values() if i.get("parentId") == src["id"]])
+    fields("IssueLabel")["team"].resolve = _one("teams", "teamId")
+    fields("Comment")["user"].resolve = _one("users", "userId")
+    fields("Comment")["issue"].resolve = _one("issues", "issueId")
+    fields("Initiative")["parentInitiative"].resolve = _one("initiatives", "parentId")
     project = fields("Project")
-    project["initiatives"].resolve = lambda src, _info, **args: connection(
-        [store.initiatives[i] for i in src["initiativeIds"]], args)
-    project["teams"].resolve = lambda src, _info, **args: filtered(
-        store, "Team", [store.teams[t] for t in src["teamIds"]], args)
-    fields("User")["isMe"].resolve = lambda src, _info: src["id"] == store.viewer_id
+    project["initiatives"].resolve = lambda src, info, **args: connection(
+        [store_of(info).initiatives[i] for i in src["initiativeIds"]], args)
+    project["teams"].resolve = _many("Team", lambda st, src: [st.teams[t] for t in src["teamIds"]])
+    fields("User")["isMe"].resolve = lambda src, info: src["id"] == store_of(info).viewer_id

@@ -5,30 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .linear_graph import FakeLinearError, Record, Store
-
-Write = Callable[[str, dict[str, Any]], None]  # records one applied mutation
+from .linear_graph import FakeLinearError, Record, Store, store_of
 
 
-def attach_mutations(schema: Any, store: Store, record: Write) -> None:
+def attach_mutations(schema: Any) -> None:
+    """Each mutation runs against the store of the fake executing it, which records it."""
     fields = schema.mutation_type.fields
     handlers: dict[str, Callable[..., Record]] = {
-        "issueUpdate": lambda **a: _issue_update(store, **a),
-        "issueAddLabel": lambda id, labelId: _labels(store, id, [labelId], []),
-        "issueRemoveLabel": lambda id, labelId: _labels(store, id, [], [labelId]),
-        "issueLabelCreate": lambda **a: _label_create(store, **a),
-        "commentCreate": lambda input: _comment_create(store, input),
-        "commentUpdate": lambda **a: _comment_update(store, **a),
-        "commentDelete": lambda id: _comment_delete(store, id),
+        "issueUpdate": _issue_update,
+        "issueAddLabel": lambda store, id, labelId: _labels(store, id, [labelId], []),
+        "issueRemoveLabel": lambda store, id, labelId: _labels(store, id, [], [labelId]),
+        "issueLabelCreate": _label_create,
+        "commentCreate": _comment_create,
+        "commentUpdate": _comment_update,
+        "commentDelete": _comment_delete,
     }
     for name, handler in handlers.items():
-        fields[name].resolve = _recorded(name, handler, record)
+        fields[name].resolve = _recorded(name, handler)
 
 
-def _recorded(name: str, handler: Callable[..., Record], record: Write) -> Callable[..., Record]:
-    def resolve(_src: Any, _info: Any, **args: Any) -> Record:
-        result = handler(**args)
-        record(name, args)
+def _recorded(name: str, handler: Callable[..., Record]) -> Callable[..., Record]:
+    def resolve(_src: Any, info: Any, **args: Any) -> Record:
+        result = handler(store_of(info), **args)
+        info.context.record_write(name, args)
         return result
 
     return resolve
