@@ -3,12 +3,12 @@
 Complexity (Linear's published rule: 0.1 point per scalar, 1 per object, a connection multiplies
 its children by `first`, default 50; a single query may cost at most 10,000):
 
-- `ISSUES_PAGE` costs about 8.4 points per issue (6 scalars incl. `labelIds`, 5 objects, one
-  comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100 costs ~850.
+- `ISSUES_PAGE` costs about 8.5 points per issue (6 scalars incl. `labelIds`, 5 objects, one
+  comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100 costs ~860.
   `labelIds` (a scalar list) replaces `labels { nodes { id } }`, which alone would cost 55.
-- `WORKSPACE` costs ~3,300: 250 labels x 2.3, 100 projects x (1.3 + 20 initiatives x 1.1),
-  100 initiatives x 2.4, teams.
-- A write request carries at most `WRITE_BATCH_ITEMS` items (two mutations each).
+- `WORKSPACE` costs ~3,800: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1),
+  100 initiatives x 2.4, 100 teams x 1.3.
+- A write request carries at most `WRITE_BATCH_ITEMS` items (two mutations each), ~70 points.
 `tests/linear/test_contract.py` recomputes these with the fake's complexity counter.
 """
 

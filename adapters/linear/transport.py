@@ -104,7 +104,8 @@ class LinearHTTP:
 
     def _classify(self, name: str, response: requests.Response, write: bool) -> Reply:
         payload = _json(response)
-        errors = [e for e in (payload or {}).get("errors") or () if isinstance(e, dict)]
+        errors = [self._scrub(e) for e in (payload or {}).get("errors") or ()
+                  if isinstance(e, dict)]
         codes = {_code(e) for e in errors}
         status = response.status_code
         if status == 429 or codes & THROTTLE_CODES:
@@ -124,6 +125,14 @@ class LinearHTTP:
         if errors and not write:
             raise TrackerError(f"Linear {name}: {_messages(errors)}")
         return Reply(data if isinstance(data, dict) else None, errors)
+
+    def _scrub(self, error: dict[str, Any]) -> dict[str, Any]:
+        """A server or proxy may echo the key back: it never reaches a message."""
+        secret = str(self._session.headers.get("Authorization", "")).removeprefix("Bearer ")
+        message = error.get("message")
+        if len(secret) >= 4 and isinstance(message, str) and secret in message:
+            return {**error, "message": message.replace(secret, "***")}
+        return error
 
     def _wait(self, response: requests.Response) -> float | None:
         """Seconds until the exhausted budget refills: reset headers (epoch ms) or Retry-After."""
