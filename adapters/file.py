@@ -45,6 +45,7 @@ class FileAdapter:
 
     name = "file"
     writable = False
+    incremental = False  # a snapshot has no "changed since": every run reads it whole
     Settings = FileSettings
 
     def __init__(self, settings: FileSettings, context: AdapterContext) -> None:
@@ -100,12 +101,17 @@ class FileAdapter:
 
     def _linear(self, path: Path, nodes: list[Any]) -> Iterator[BacklogItem]:
         seen: set[str] = set()
+        projects: set[str | None] = set()  # each issue nests its project: map it only once
         for index, node in enumerate(nodes):
             try:
-                for container in linear_mapping.containers_of(node, source=self.name):
-                    if container.key not in seen:
-                        seen.add(container.key)
-                        yield container
+                project_id = _project_id(node)
+                if project_id not in projects:
+                    for container in linear_mapping.containers_of(node, source=self.name):
+                        if container.key not in seen:
+                            seen.add(container.key)
+                            yield container
+                    if project_id is not None:
+                        projects.add(project_id)
                 yield linear_mapping.issue_to_item(node, source=self.name)
             except (KeyError, TypeError, AttributeError, ValueError) as error:
                 raise TrackerError(f"{path.name}: issue #{index}: unreadable Linear issue "
@@ -120,6 +126,13 @@ def _load(path: Path) -> Any:
         raise ConfigError(f"{path}: snapshot file not found (trackers.file.path)") from None
     except (OSError, ValueError) as error:
         raise ConfigError(f"{path}: not valid JSON: {error}") from None
+
+
+def _project_id(node: Any) -> str | None:
+    """The id of the project nested in an exported issue; None when absent or odd."""
+    project = node.get("project") if isinstance(node, Mapping) else None
+    project_id = project.get("id") if isinstance(project, Mapping) else None
+    return project_id if isinstance(project_id, str) else None
 
 
 def _linear_nodes(path: Path, data: Mapping[str, Any]) -> list[Any]:

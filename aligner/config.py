@@ -5,6 +5,7 @@ Every problem is one `ConfigError` line naming the file, the line and the path.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,10 +87,12 @@ def _validate(doc: YamlDocument, schema: type[Any], data: Any, base: tuple[Any, 
         raise _located(doc, schema, first, base) from None
 
 
+_VALIDATOR_STEP = re.compile(r"^(function-(after|before|wrap|plain)|tagged-union)\[")
+
+
 def _located(doc: YamlDocument, schema: type[Any], error: Any,
              base: tuple[Any, ...]) -> ConfigError:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(
-        ("function-", "tagged-union"))))
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and _VALIDATOR_STEP.match(p)))
     path = (*base, *loc)
     kind = error["type"]
     if kind == "extra_forbidden":

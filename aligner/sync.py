@@ -67,7 +67,8 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
     adapters = open_adapters(config, sources, env, options)
     with StateStore.open(state_path) as state:
         mark = fingerprint(config, day)
-        since = {name: None if full else state.cursor(name, mark) for name in adapters}
+        since = {name: None if full or not getattr(adapter, "incremental", True)
+                 else state.cursor(name, mark) for name, adapter in adapters.items()}
         started = datetime.now(UTC)
         snapshot = collect(adapters, since, progress=progress)
         writable = frozenset(n for n, a in adapters.items() if getattr(a, "writable", True))
