@@ -1,4 +1,4 @@
-"""Managed labels: found by name, created when missing, as workspace labels.
+"""Managed labels: found by name (ignoring case), created when missing, as workspace labels.
 
 Why workspace labels: one `aligner:untraced` serves every team, so a flag reads the same
 everywhere, a workspace-wide view or filter on it finds every flagged issue, and the label
@@ -32,7 +32,7 @@ class LabelBook:
     def find(self, name: str, team_id: str | None) -> str | None:
         """A label usable on an issue of `team_id`: the workspace label, else the team's own."""
         labels = self.reader.workspace().labels.values()
-        named = [label for label in labels if label.name == name]
+        named = [label for label in labels if label.name.casefold() == name.casefold()]
         for label in named:
             if label.team_id is None:
                 return label.id
@@ -45,10 +45,11 @@ class LabelBook:
                   team_id: str | None) -> list[str]:
         """Ids to remove for `name`: those on the issue, or every candidate if unknown."""
         labels = self.reader.workspace().labels
+        folded = name.casefold()
         if on_issue is not None:
-            return [i for i in on_issue if i in labels and labels[i].name == name]
+            return [i for i in on_issue if i in labels and labels[i].name.casefold() == folded]
         return [label.id for label in labels.values()
-                if label.name == name and label.team_id in (None, team_id)]
+                if label.name.casefold() == folded and label.team_id in (None, team_id)]
 
     def ensure(self, needs: set[Need]) -> dict[Need, str]:
         """Resolve every need, creating missing labels; unresolvable needs are left out."""

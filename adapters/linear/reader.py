@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ from .mapping import initiative_to_item, issue_to_item, project_to_item
 from .state import own_comment, ticket_flags
 from .transport import LinearHTTP
 
+log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=5)  # incremental reads go back this far: clocks and commits skew
 _IDENTIFIER = re.compile(r"^([A-Za-z0-9_]+)-(\d+)$")
 Node = dict[str, Any]
@@ -66,13 +68,18 @@ class LinearReader:
         """One read, retried within the policy; errors in the answer are fatal."""
         reply = call_with_retry(self.policy, lambda: self.http.post(source, variables),
                                 "Linear read")
-        return reply.data or {}
+        if reply.data is None:
+            raise TrackerError("Linear read: the answer carried no data")
+        return reply.data
+
+    def connection(self, source: str, variables: Mapping[str, Any], root: str) -> Node:
+        return _connection(self.query(source, variables), root)
 
     def pages(self, source: str, variables: Mapping[str, Any], root: str,
               first: Node | None = None) -> Iterator[list[Node]]:
         """Every page of the `root` connection; `first` is a page already read elsewhere."""
         seen: set[str] = set()
-        connection = first if first is not None else self.query(source, variables)[root]
+        connection = first if first is not None else self.connection(source, variables, root)
         while True:
             yield [n for n in connection.get("nodes") or () if isinstance(n, dict)]
             info = connection.get("pageInfo") or {}
@@ -82,7 +89,7 @@ class LinearReader:
             if not cursor or cursor in seen:
                 raise TrackerError(f"Linear {root}: the page cursor repeated; stopping")
             seen.add(cursor)
-            connection = self.query(source, {**variables, "after": cursor})[root]
+            connection = self.connection(source, {**variables, "after": cursor}, root)
 
     def workspace(self) -> Workspace:
         """Teams, labels, projects and initiatives: read once per run, first pages together."""
@@ -97,17 +104,19 @@ class LinearReader:
         data = self.query(docs.WORKSPACE, {"teamKeys": self.team_keys,
                                            "labelFilter": label_filter,
                                            "projectFilter": project_filter})
-        teams = {str(t["key"]): str(t["id"]) for t in data["teams"]["nodes"]}
+        teams = {str(t["key"]): str(t["id"]) for t in _connection(data, "teams")["nodes"]}
         unknown = [key for key in self.team_keys if key not in teams]
         if unknown:
             raise ConfigError(f"trackers.linear.teams: no Linear team with key "
                               f"{', '.join(map(repr, unknown))} is visible to this credential")
         labels: dict[str, Label] = {}
         for page in self.pages(docs.LABELS_PAGE, {"filter": label_filter}, "issueLabels",
-                               data["issueLabels"]):
+                               _connection(data, "issueLabels")):
             labels.update((label.id, label) for label in map(_label, page))
-        projects = self._all(docs.PROJECTS_PAGE, project_filter, "projects", data["projects"])
-        initiatives = self._all(docs.INITIATIVES_PAGE, None, "initiatives", data["initiatives"])
+        projects = self._all(docs.PROJECTS_PAGE, project_filter, "projects",
+                             _connection(data, "projects"))
+        initiatives = self._all(docs.INITIATIVES_PAGE, None, "initiatives",
+                                _connection(data, "initiatives"))
         return Workspace(teams, labels, projects, initiatives)
 
     def _all(self, source: str, filter_: Node | None, root: str, first: Node) -> list[Node]:
@@ -134,11 +143,17 @@ class LinearReader:
         self._learn_labels({str(i) for node in page for i in node.get("labelIds") or ()})
         names = self.workspace().label_names()
         for node in page:
-            flags = ticket_flags(node, names, prefix=self.prefix, waive_label=self.waive_label)
+            try:
+                item = issue_to_item(node, source=self.source, label_names=names, flags=(
+                    ticket_flags(node, names, prefix=self.prefix, waive_label=self.waive_label)))
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                log.warning("Linear: skipped an issue with an odd payload (%s: %s)",
+                            type(error).__name__, error)
+                continue
             team = node.get("team") or {}
             self.issues_seen[str(node["id"])] = IssueMeta(
                 team.get("id"), tuple(str(i) for i in node.get("labelIds") or ()))
-            yield issue_to_item(node, source=self.source, label_names=names, flags=flags)
+            yield item
 
     def _learn_labels(self, label_ids: set[str]) -> None:
         """Labels outside the workspace read (another team's, or new): read them by id."""
@@ -189,6 +204,13 @@ class LinearReader:
         self._learn_labels(set(label_ids))
         labels = self.workspace().labels
         return {i: labels[i] for i in label_ids if i in labels}
+
+
+def _connection(data: Node, root: str) -> Node:
+    connection = data.get(root)
+    if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
+        raise TrackerError(f"Linear read: the answer has no {root} list")
+    return connection
 
 
 def _identifier_filter(identifiers: list[tuple[str, int]]) -> Node:

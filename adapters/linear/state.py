@@ -48,10 +48,23 @@ def own_comment(node: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def managed_name(name: str, prefix: str, waive_label: str) -> str | None:
+    """The managed label `name` stands for, ignoring case as Linear does; None if not managed.
+
+    `Aligner:Untraced` made by hand counts as `aligner:untraced`, so it is neither added again
+    nor left behind: the result is spelled as aligner spells its labels (prefix + lower case).
+    """
+    folded, folded_prefix = name.casefold(), prefix.casefold()
+    if not folded.startswith(folded_prefix) or folded == waive_label.casefold():
+        return None
+    return prefix + folded[len(folded_prefix):]
+
+
 def ticket_flags(node: Mapping[str, Any], label_names: Mapping[str, str], *,
                  prefix: str, waive_label: str) -> TicketFlags:
     """The managed labels present (waive label excluded), aligner's comment and its digest."""
     names = (label_names.get(str(label_id)) for label_id in node.get("labelIds") or ())
-    managed = frozenset(n for n in names if n and n.startswith(prefix) and n != waive_label)
+    managed = (managed_name(n, prefix, waive_label) for n in names if n)
     comment_id, digest = own_comment(node)
-    return TicketFlags(labels=managed, comment_id=comment_id, digest=digest)
+    return TicketFlags(labels=frozenset(m for m in managed if m), comment_id=comment_id,
+                       digest=digest)

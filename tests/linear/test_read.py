@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+import pytest
+
 from aligner.items import INITIATIVE, PROJECT
 from aligner_adapters.linear.documents import ISSUE_PAGE_SIZE
 from tests.fakes.linear import FakeLinear
@@ -110,3 +112,16 @@ def test_labels_of_other_teams_are_read_by_id(fake: FakeLinear,
     list(adapter.fetch())
     (parent,) = adapter.fetch_missing(["OPS-1"])
     assert parent.labels == ("ops-only",)
+
+
+def test_an_odd_issue_payload_is_skipped_not_fatal(fake: FakeLinear,
+                                                   make_adapter: AdapterFactory,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    fake.add_team("CHK")
+    adapter = make_adapter(teams=("CHK",))
+    list(adapter.fetch())
+    good = {"id": "i1", "identifier": "CHK-1", "labelIds": [], "team": {"id": "t", "key": "CHK"}}
+    odd = {"id": "i2", "title": "no identifier", "labelIds": []}
+    reader = adapter._reader  # the page mapper, fed a payload Linear should never send
+    assert [i.key for i in reader._map_page([odd, good])] == ["CHK-1"]
+    assert "odd payload" in caplog.text

@@ -162,3 +162,32 @@ def test_one_failing_item_does_not_stop_its_batch(fake: FakeLinear,
     assert len(fake.find("comments", userId=fake.store.viewer_id)) == len(plans) - 1
     rerun = plans_for(read_all(make_adapter()), set(), code="AL102")
     assert [p.item.key for p in rerun] == [victim.item.key]  # the next run repairs it
+
+
+def test_managed_labels_match_ignoring_case(fake: FakeLinear,
+                                            make_adapter: AdapterFactory) -> None:
+    fake.add_team("CHK")
+    fake.add_project("Aligned", teams=["CHK"])
+    fake.add_issue("CHK", "Flagged by hand", labels=["Aligner:Untraced"])
+    fake.add_issue("CHK", "Fixed", project="Aligned", labels=["Aligner:Untraced"])
+    adapter = make_adapter(teams=("CHK",))
+    items = read_all(adapter)
+    assert {i.key: i.flags.labels for i in items if i.kind == "issue"} == {
+        "CHK-1": {UNTRACED}, "CHK-2": {UNTRACED}}
+    plans = plans_for(items, {fake.project("Aligned")["id"]}, comment=False, teams=("CHK",))
+    assert [(p.item.key, p.remove_labels) for p in plans] == [("CHK-2", (UNTRACED,))]
+    assert all(r.ok for r in adapter.apply(plans))
+    assert fake.label_names("CHK-2") == set() and fake.label_names("CHK-1") == {
+        "Aligner:Untraced"}
+    assert not fake.find("labels", name=UNTRACED)  # the hand-made label serves
+
+
+def test_a_fresh_adapter_can_apply_plans_read_by_another(fake: FakeLinear,
+                                                         make_adapter: AdapterFactory) -> None:
+    ws = build(fake, issues=12)
+    sync(ws, make_adapter)
+    moved = side_quest_issue(ws)
+    fake.update_issue(moved, project="Wallets")
+    plans = plans_for(read_all(make_adapter()), ws.aligned_projects)
+    assert all(r.ok for r in make_adapter().apply(plans))  # no page cache: labels by name
+    assert UNTRACED not in fake.label_names(moved) and not own_comments(fake, moved)
