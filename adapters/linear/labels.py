@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aligner.errors import AuthError, TrackerError
@@ -62,7 +62,7 @@ class LabelBook:
                 self._create(fallback)
         return {need: found for need in needs if (found := self.find(*need)) is not None}
 
-    def _create(self, specs: list[Need]) -> None:
+    def _create(self, specs: Sequence[Need]) -> None:
         ops = []
         for index, (name, team_id) in enumerate(specs):
             label_id = str(uuid.uuid4())  # our own id: a creation in doubt can be checked
