@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,16 +77,16 @@ def collect(adapters: Mapping[str, Any],
         log.info("%s: fetched %d items in %.2f s (%d requests so far)", name, count,
                  time.monotonic() - started, getattr(adapter, "request_count", 0))
     for name, adapter in adapters.items():
+        asked: set[str] = set()
         missing = _missing_parents(snapshot.graph, name)
-        while missing:
-            found = list(adapter.fetch_missing(sorted(missing)))
+        while missing:  # ancestors of ancestors too (an initiative above a foreign epic)
+            asked |= missing
+            found = [replace(item, in_scope=False)
+                     for item in adapter.fetch_missing(sorted(missing))]
             for item in found:
                 snapshot.graph.setdefault(item.key, item)
-            # ancestors of fetched ancestors (an initiative above a cross-project epic)
-            missing = _missing_parents({i.key: i for i in found}, name) - snapshot.graph.keys()
-            missing -= {k for k in missing if k in snapshot.graph}
-            if not found:
-                break
+            missing = _missing_parents({i.key: i for i in found}, name) - asked
+            missing -= snapshot.graph.keys()
     return snapshot
 
 

@@ -52,11 +52,13 @@ class BacklogItem:
     objective_ref: str | None = None
     updated: str | None = None
     flags: TicketFlags = field(default=NO_FLAGS)
+    in_scope: bool = True  # False for ancestors fetched from outside the configured scope
 
     @property
     def evaluated(self) -> bool:
-        """Only open issues are checked; done items and containers still serve as ancestors."""
-        return self.open and self.kind == ISSUE
+        """Only open issues in scope are checked; done items, containers and out-of-scope
+        ancestors (an epic in another project) still serve as ancestors."""
+        return self.open and self.kind == ISSUE and self.in_scope
 
     def link_names(self) -> tuple[str, ...]:
         """Every link string that names this node, case-folded (`jira:chk-12`, ...)."""

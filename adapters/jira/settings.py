@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -42,7 +43,10 @@ class Credentials:
     pat: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.pat) if s)
+        """The secrets, and the Basic header they travel as (a proxy may echo it back)."""
+        basic = (base64.b64encode(f"{self.email or ''}:{self.token}".encode()).decode()
+                 if self.token else None)
+        return tuple(s for s in (basic, self.token, self.pat) if s)
 
 
 class JiraSettings(TrackerSettings):
