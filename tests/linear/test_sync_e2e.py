@@ -89,7 +89,8 @@ def test_sync_flags_then_writes_nothing_then_clears_a_moved_issue(ws: Workspace,
     report = sync(fake, config, state)
     ours = [i for i in fake.store.issues.values() if fake.team(i["teamId"])["key"] != "OPS"]
     open_ours = [i["identifier"] for i in ours if i["stateType"] == "started"]
-    assert report["summary"]["items"] >= len(open_ours)  # (+ the OPS parent, as an ancestor)
+    assert report["summary"]["items"] == len(open_ours)  # the OPS parent only serves the trace
+    assert managed(fake, ws.ops_issue) == set() and fake.comments_on(ws.ops_issue) == []
     assert [r.name for r in fake.requests[:4]] == ["Workspace", "Issues", "Issues", "Issues"]
 
     side = [i["identifier"] for i in ours
