@@ -111,11 +111,11 @@ class Waiver(Strict):
 
 
 class Writeback(Strict):
-    label_prefix: str = Field("aligner:", min_length=1)
+    label_prefix: str = Field(default="aligner:", min_length=1)
     comment: bool = True
     on_resolve: Literal["delete", "keep"] = "delete"
     waive_label: str = "aligner:waive"
-    max_writes: int = Field(500, ge=0)
+    max_writes: int = Field(default=500, ge=0)
 
 
 class OperatingModel(Strict):

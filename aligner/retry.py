@@ -32,9 +32,9 @@ class RetryPolicy:
     jitter: Callable[[], float] = random.random
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        backoff: float = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
         backoff *= 0.5 + self.jitter() / 2
-        return max(backoff, retry_after or 0.0)
+        return max(backoff, float(retry_after or 0.0))
 
 
 class _WaitBudget(stop_base):
