@@ -39,7 +39,9 @@ class YamlDocument:
 def format_path(path: Path_) -> str:
     out = ""
     for part in path:
-        name = str(part) if str(part).isprintable() else repr(str(part))  # keep one line
+        name = str(part)
+        if not name.isprintable() or name.strip() != name or not name:
+            name = repr(name)  # one line, and a blank or padded key stays visible
         out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 

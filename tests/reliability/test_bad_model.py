@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .support import (
@@ -154,6 +154,7 @@ def test_spliced_acme_text(tmp_path_factory: Any, text: str) -> None:
 
 @SETTINGS
 @given(data=odd_values, as_model=st.booleans())
+@example(data={"\x85": None}, as_model=False)  # NEL folds the key to " ": still visible
 def test_random_yaml_document(tmp_path_factory: Any, data: Any, as_model: bool) -> None:
     if as_model:  # a random document that at least starts like a model
         data = {"version": 1, "x": data} if not isinstance(data, dict) else {"version": 1,
