@@ -11,6 +11,7 @@ from .items import BacklogItem
 from .model import OperatingModel
 from .ownership import Area, Holding, Ownership
 from .suggest import did_you_mean
+from .suggestions import Suggester, Suggestion
 
 MAX_DEPTH = 32  # deeper parent chains are a data error, not a hierarchy
 
@@ -50,6 +51,7 @@ class Trace:
     broken: tuple[str, ...]
     holding: Holding
     areas: tuple[Area, ...]
+    suggestions: tuple[Suggestion, ...] = ()  # for items that are not aligned
 
     @property
     def aligned(self) -> bool:
@@ -82,7 +84,10 @@ class Tracer:
         self.graph = graph
         self.ownership = Ownership(model)
         self._prefixes = {k: v.casefold() for k, v in label_prefixes.items()}
+        self._label_prefixes = dict(label_prefixes)
         self._statuses = {o.id.casefold(): _status(model, o.id, as_of) for o in model.objectives}
+        self._suggester = Suggester(model, (s.objective for s in self._statuses.values()
+                                            if s.state == ALIGNED))
         self._ids = [o.id for o in model.objectives]
         self._hints: dict[str, str] = {}  # unknown objective ref -> its "did you mean"
         self._refs: dict[str, _NodeRefs] = {}  # ancestor key -> what visiting it finds
@@ -120,8 +125,13 @@ class Tracer:
             broken.append(f"the parent chain of {item.key} loops: {' → '.join(loop)}")
         holding = self.ownership.holder(item)
         names = tuple(_display(self.graph[k]) for k in ancestors)
+        suggestions: tuple[Suggestion, ...] = ()
+        if not any(r.status.state == ALIGNED for r in reached.values()):
+            path = (item, *(self.graph[k] for k in ancestors))
+            suggestions = self._suggester.suggest(item, path, holding.team,
+                                                  self._label_prefixes, self.graph)
         return Trace(item, tuple(ancestors), names, tuple(reached.values()), tuple(broken),
-                     holding, self.ownership.areas(item))
+                     holding, self.ownership.areas(item), suggestions)
 
     def _visit(self, node: BacklogItem, item: BacklogItem, reached: dict[str, Reach],
                broken: list[str]) -> None:

@@ -44,10 +44,12 @@ class Untraced(Rule):
     def check(self, trace: Trace) -> Iterable[Violation]:
         if trace.reached or trace.broken:
             return
+        fix = "; or ".join(s.text() for s in trace.suggestions) or (
+            "link it to an epic or project that an objective lists in `links`, or label it "
+            "okr:<objective id>")
         yield Violation(
             message=f"{trace.item.key} reaches no team objective (walked {_path(trace)})",
-            fix="link it to an epic or project that an objective lists in `links`, or label it "
-                "okr:<objective id>",
+            fix=fix,
         )
 
 
@@ -156,9 +158,10 @@ class StaleLink(Rule):
         if not stale:
             return
         reasons = "; ".join(reason for s in stale for reason in s.inactive)
+        current = trace.suggestions[0].text() if trace.suggestions else \
+            "move it to a current objective's epic or project"
         yield Violation(
             message=f"the item is open but its path is no longer active: {reasons}",
-            fix=f"move it to a current objective's epic or project (it serves "
-                f"{stale[0].objective}), or close it",
+            fix=f"{current}; or close it if {stale[0].objective}'s goal is gone",
             detail=",".join(s.objective for s in stale),
         )
