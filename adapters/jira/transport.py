@@ -107,7 +107,7 @@ class JiraTransport:
             response = error.response
         if not response.ok:
             raise self._classify(method, path, response, idempotent)
-        return self._decode(method, path, response)
+        return self._decode(method, path, response, idempotent)
 
     def _no_answer(self, method: str, path: str, error: Exception,
                    idempotent: bool) -> TrackerError:
@@ -156,14 +156,17 @@ class JiraTransport:
             found.append(data["message"])
         return tuple(self.scrub(m)[:300] for m in found[:5])
 
-    def _decode(self, method: str, path: str, response: requests.Response) -> Any:
+    def _decode(self, method: str, path: str, response: requests.Response,
+                idempotent: bool = True) -> Any:
         if not response.content:
             return None
         try:
             return response.json()
         except ValueError:
-            raise TrackerError(f"{method} {path}: Jira answered with something that is not "
-                               "JSON (a login page or a proxy? check the URL)") from None
+            message = (f"{method} {path}: Jira answered with something that is not JSON (a "
+                       "login page or a proxy? check the URL)")
+            # a 2xx to a POST that cannot be read may still have created what it posted
+            raise (TrackerError if idempotent else OutcomeUnknown)(message) from None
 
     def scrub(self, text: str) -> str:
         """Remove any secret that a server or proxy might have echoed back."""

@@ -139,7 +139,12 @@ class JiraWriter:
                 must_check = True
                 raise RetriableError(f"{error} (will look for the comment before posting "
                                      "again)") from None
-            return str((answer or {})["id"])
+            found = answer.get("id") if isinstance(answer, dict) else None
+            if not found:  # a 2xx without the new comment's id: it may exist all the same
+                must_check = True
+                raise RetriableError(f"commenting on {key}: the answer carried no comment id "
+                                     "(will look for the comment before posting again)")
+            return str(found)
 
         return self.transport.retrying(attempt, f"commenting on {key}")
 
