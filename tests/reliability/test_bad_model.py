@@ -8,6 +8,7 @@ dangling and circular references, broken YAML syntax) through `aligner validate`
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,8 @@ BAD_FRAGMENTS = ["~", "[", "]", "{a: }", "!!binary '%%'", "&a", "*missing", "202
 
 def run_validate_and_check(model: Path) -> None:
     """Both commands succeed or fail alike, each failure one located line with exit 2."""
-    lines = len(model.read_bytes().splitlines())
+    text = model.read_bytes().decode("utf-8", "replace")
+    lines = len(re.split(r"\r\n|[\n\r\x85\u2028\u2029]", text))  # YAML's line breaks
     validated = invoke("validate", "-c", str(model))
     assert_no_traceback(validated)
     checked = invoke("check", "-c", str(model), "--as-of", AS_OF)

@@ -12,6 +12,7 @@ dropped connection, Ctrl-C) or lets the fake do the work first and then loses th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +44,8 @@ def jira_write(request: requests.PreparedRequest) -> bool:
 
 
 def linear_write(request: requests.PreparedRequest) -> bool:
-    return body_of(request).lstrip().startswith("mutation")
+    query = json.loads(body_of(request) or "{}").get("query") or ""
+    return str(query).lstrip().startswith("mutation")
 
 
 def comment_create(request: requests.PreparedRequest) -> bool:
@@ -55,7 +57,7 @@ def comment_create(request: requests.PreparedRequest) -> bool:
 
 @dataclass
 class Fault:
-    kind: str  # status | truncate | not_json | timeout | drop | interrupt
+    kind: str  # status | truncate | not_json | timeout | drop | interrupt | rewrite
     match: Match = anything
     times: int = 1
     status: int = 503
@@ -63,6 +65,8 @@ class Fault:
     body: str = ""
     after: bool = False  # let the fake do the work first, then fail
     skip: int = 0  # let this many matching requests through first
+    rewrite: Callable[[Any], Any] | None = None  # kind "rewrite": edit the fake's JSON answer
+    hits: int = 0  # how often it struck
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Wire:
     is_write: Match
     faults: list[Fault] = field(default_factory=list)
     seen: list[tuple[str, str, int | str]] = field(default_factory=list)  # method, path, what
+    limit: int = 400  # a run on the harness needs a few dozen requests
 
     @classmethod
     def around(cls, harness: Harness) -> Wire:
@@ -104,6 +109,8 @@ class Wire:
         return sum(1 for *_, what in self.seen if what == "write")
 
     def __call__(self, request: requests.PreparedRequest) -> Answer:
+        if len(self.seen) > self.limit:
+            raise AssertionError(f"more than {self.limit} requests: a retry or paging loop")
         fault = self._take(request)
         self.seen.append((request.method or "", request.path_url,
                           "write" if self.is_write(request) else "read"))
@@ -119,6 +126,7 @@ class Wire:
                     fault.skip -= 1
                     continue
                 fault.times -= 1
+                fault.hits += 1
                 return fault
         return None
 
@@ -129,6 +137,9 @@ class Wire:
             raise requests.ConnectionError("connection reset by peer (injected)")
         if fault.kind == "interrupt":
             raise KeyboardInterrupt
+        if fault.kind == "rewrite" and answer is not None and fault.rewrite is not None:
+            status, headers, body = answer
+            return status, headers, json.dumps(fault.rewrite(json.loads(body)))
         if fault.kind == "truncate":
             status, headers, body = answer or (200, {}, '{"data": {"issues": {"nodes": [')
             return status, headers, body[: max(1, len(body) // 2)]

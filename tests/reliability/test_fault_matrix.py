@@ -1,0 +1,227 @@
+"""The fault matrix, end to end through `aligner sync` on fake Jira Cloud, Data Center and
+Linear: throttling, 5xx bursts, timeouts, dropped connections, truncated and non-JSON bodies,
+repeating page tokens, credentials revoked mid-run, and Ctrl-C at every write.
+
+For each: the tickets are consistent after the run or its rerun (never a duplicate comment),
+the exit code and the JSON report tell the truth (3 and `complete: false` when anything is
+left undone), and a further rerun makes zero writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from tests.sync.harness import Harness
+from tests.sync.jira_harness import JiraHarness
+
+from .faults import (
+    assert_consistent,
+    assert_converges,
+    assert_no_duplicates,
+    assert_report_is_true,
+    sync_cli,
+    sync_lib,
+)
+from .trackers import HARNESSES, tracker
+from .wire import Fault, Wire, comment_create
+
+__all__ = ["tracker"]
+
+
+def reads(harness: Harness) -> Any:
+    is_write = Wire.around(harness).is_write
+    return lambda request: not is_write(request)
+
+
+def writes(harness: Harness) -> Any:
+    return Wire.around(harness).is_write
+
+
+def ratelimited(harness: Harness) -> list[Fault]:
+    """Linear's throttle: HTTP 400, `extensions.code: RATELIMITED`, reset in epoch ms."""
+    fake: Any = harness.fake  # type: ignore[attr-defined]
+    reset = str(int((fake.time + 40) * 1000))
+    body = ('{"data": null, "errors": [{"message": "Rate limit exceeded", '
+            '"extensions": {"code": "RATELIMITED"}}]}')
+    return [Fault("status", status=400, body=body, times=1,
+                  headers={"X-RateLimit-Requests-Remaining": "0",
+                           "X-RateLimit-Requests-Reset": reset})]
+
+
+# name -> (faults, must the first run complete?)
+TRANSIENT = {
+    "429_retry_after_on_reads": lambda h: [Fault("status", match=reads(h), status=429,
+                                                 headers={"Retry-After": "7"}, times=2)],
+    "429_retry_after_on_writes": lambda h: [Fault("status", match=writes(h), status=429,
+                                                  headers={"Retry-After": "7"}, times=2)],
+    "5xx_burst_on_reads": lambda h: [Fault("status", match=reads(h), status=s, times=1)
+                                     for s in (500, 502, 503)],
+    "timeouts_on_reads": lambda h: [Fault("timeout", match=reads(h), times=2)],
+    "proxy_html_502_on_reads": lambda h: [Fault("not_json", match=reads(h), status=502)],
+}
+DOUBTFUL_WRITES = {
+    "5xx_burst_on_writes": lambda h: [Fault("status", match=writes(h), status=s, times=1)
+                                      for s in (500, 502, 503)],
+    "502_after_the_comment_was_created": lambda h: [
+        Fault("status", match=comment_create, status=502, after=True)],
+    "timeout_after_the_comment_was_created": lambda h: [
+        Fault("timeout", match=comment_create, after=True)],
+    "connection_dropped_during_comment_creation": lambda h: [
+        Fault("drop", match=comment_create, after=True)],
+    "connection_dropped_before_comment_creation": lambda h: [
+        Fault("drop", match=comment_create, after=False, times=2)],
+    "truncated_answer_to_a_comment_creation": lambda h: [
+        Fault("truncate", match=comment_create, after=True)],
+    "html_answer_to_a_comment_creation": lambda h: [
+        Fault("not_json", match=comment_create, status=200, after=True)],
+    "comment_answer_without_an_id": lambda h: [
+        Fault("rewrite", match=comment_create, after=True, rewrite=lambda answer: {})],
+    "401_in_the_middle_of_writing": lambda h: [
+        Fault("status", match=writes(h), status=401, skip=1, times=1000,
+              body='{"errorMessages": ["token revoked"], "errors": [{"message": "revoked",'
+                   ' "extensions": {"code": "AUTHENTICATION_ERROR"}}]}')],
+}
+FATAL_READS = {
+    "401_on_the_first_read": lambda h: [Fault("status", status=401, times=1000,
+                                              body='{"errorMessages": ["revoked"]}')],
+    "truncated_search_page": lambda h: [Fault("truncate", match=is_issue_page, after=True)],
+    "html_200_instead_of_json": lambda h: [Fault("not_json", match=is_issue_page, status=200)],
+    "5xx_outage_beyond_the_retry_budget": lambda h: [Fault("status", match=reads(h),
+                                                           status=503, times=1000)],
+}
+
+
+def is_issue_page(request: requests.PreparedRequest) -> bool:
+    from .wire import body_of
+
+    return "/search" in request.path_url or "issues(" in body_of(request)
+
+
+def test_transient_faults_are_absorbed(tracker: Harness, monkeypatch: pytest.MonkeyPatch,
+                                       transient: str) -> None:
+    wire = Wire.around(tracker).add(*TRANSIENT[transient](tracker))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert run.complete, run.result.output
+        assert_consistent(tracker)
+        if transient.startswith("429"):
+            assert tracker.sleeps.count(7.0) >= 1 and min(tracker.sleeps) >= 7.0
+        assert all(f.times == 0 for f in wire.faults)  # every injected fault struck
+        assert_converges(tracker, wire)
+
+
+def test_linear_ratelimited_400_waits_for_the_reset(tmp_path: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    harness = HARNESSES["linear"](tmp_path)
+    wire = Wire.around(harness).add(*ratelimited(harness))
+    with wire.installed():
+        run = sync_cli(harness, monkeypatch)
+        assert run.complete
+        assert harness.sleeps and harness.sleeps[0] == pytest.approx(40, abs=1)
+        assert_consistent(harness)
+        assert_converges(harness, wire)
+
+
+def test_doubtful_writes_never_duplicate(tracker: Harness, monkeypatch: pytest.MonkeyPatch,
+                                        doubtful: str) -> None:
+    wire = Wire.around(tracker).add(*DOUBTFUL_WRITES[doubtful](tracker))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert all(f.hits for f in wire.faults)  # every injected fault struck
+        assert_report_is_true(tracker, run)
+        assert_converges(tracker, wire)
+
+
+def test_fatal_read_failures_stop_before_writing(tracker: Harness,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 fatal: str) -> None:
+    wire = Wire.around(tracker).add(*FATAL_READS[fatal](tracker))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert run.result.exit_code == 3 and run.report is None, run.result.output
+        assert wire.writes() == 0
+        assert_converges(tracker, wire)
+
+
+def test_a_repeating_page_token_is_detected(tracker: Harness,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tracker keeps saying "more pages" with the same token: one clear error, exit 3."""
+    fake: Any = tracker.fake  # type: ignore[attr-defined]
+    wire = Wire.around(tracker)
+    if isinstance(tracker, JiraHarness) and fake.cloud:
+        fake.stuck_token = True
+    elif isinstance(tracker, JiraHarness):  # DC: a server that ignores startAt
+        wire.add(Fault("rewrite", match=is_issue_page, after=True, times=1000,
+                       rewrite=lambda page: {**page, "startAt": 0, "total": 10**9}))
+    else:
+        cursors: list[str] = []
+
+        def stuck(answer: dict[str, Any]) -> dict[str, Any]:
+            """Always "more pages", always the first page's (valid) cursor."""
+            issues = (answer.get("data") or {}).get("issues") or {}
+            nodes = issues.get("nodes") or []
+            if not cursors:
+                cursors.append((issues.get("pageInfo") or {}).get("endCursor")
+                               or nodes[-1]["id"])
+            issues["pageInfo"] = {"hasNextPage": True, "endCursor": cursors[0]}
+            return answer
+
+        wire.add(Fault("rewrite", match=is_issue_page, after=True, times=1000, rewrite=stuck))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert run.result.exit_code == 3 and run.report is None
+        assert "page" in run.result.stderr.lower() or "startat" in run.result.stderr.lower()
+        assert wire.writes() == 0
+        fake.stuck_token = False
+        assert_converges(tracker, wire)
+
+
+def clean_run_writes(flavour: str, tmp: Any) -> int:
+    harness = HARNESSES[flavour](tmp)
+    wire = Wire.around(harness)
+    with wire.installed():
+        assert sync_lib(harness).complete
+    return wire.writes()
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before_the_write", "after_the_write"])
+def test_ctrl_c_at_every_write_converges(tracker: Harness, tmp_path_factory: Any,
+                                         after: bool) -> None:
+    """Interrupted at write n (for every n), before or after the tracker applied it: the next
+    run repairs with no duplicate comment, and the run after that writes nothing."""
+    flavour = tracker.flavour  # type: ignore[attr-defined]
+    total = clean_run_writes(flavour, tmp_path_factory.mktemp("clean"))
+    assert total >= 2
+    for n in range(total):
+        harness = HARNESSES[flavour](tmp_path_factory.mktemp(f"kill{n}"))
+        wire = Wire.around(harness).add(Fault("interrupt", match=wire_writes(harness), skip=n,
+                                              after=after))
+        with wire.installed():
+            with pytest.raises(KeyboardInterrupt):
+                sync_lib(harness)
+            assert_no_duplicates(harness)
+            assert_converges(harness, wire)
+
+
+def wire_writes(harness: Harness) -> Any:
+    return Wire.around(harness).is_write
+
+
+def test_ctrl_c_through_the_cli_exits_3_and_says_rerun(tracker: Harness,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    wire = Wire.around(tracker).add(Fault("interrupt", match=comment_create, after=True))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert run.result.exit_code == 3 and "rerun" in run.result.stderr
+        assert_no_duplicates(tracker)
+        assert_converges(tracker, wire)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    for name, cases in (("transient", TRANSIENT), ("doubtful", DOUBTFUL_WRITES),
+                        ("fatal", FATAL_READS)):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, sorted(cases))
