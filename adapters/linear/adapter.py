@@ -7,10 +7,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from aligner.adapter import AdapterContext, WriteResult
+from aligner.discovery import Discovery
 from aligner.items import BacklogItem
 from aligner.plan import ItemPlan
 from aligner.retry import RetryPolicy
 
+from .discover import discovery
 from .labels import LabelBook
 from .operations import Op, Sender
 from .reader import LinearReader
@@ -50,6 +52,10 @@ class LinearAdapter:
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply plans, many items per request; `recover` re-reads comments before creating."""
         yield from self._writer.apply(plans, recover=recover)
+
+    def discover(self) -> Discovery:
+        """Every team the credential can see (not just `teams:`), projects, initiatives."""
+        return discovery(self._reader.everywhere().workspace())
 
     @property
     def request_count(self) -> int:

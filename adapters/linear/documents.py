@@ -6,8 +6,8 @@ its children by `first`, default 50; a single query may cost at most 10,000):
 - `ISSUES_PAGE` costs about 8.5 points per issue (6 scalars incl. `labelIds`, 5 objects, one
   comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100 costs ~860.
   `labelIds` (a scalar list) replaces `labels { nodes { id } }`, which alone would cost 55.
-- `WORKSPACE` costs ~3,800: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1),
-  100 initiatives x 2.4, 100 teams x 1.3.
+- `WORKSPACE` costs ~4,500: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1
+  + 5 teams x 1.1), 100 initiatives x 2.4, 100 teams x 1.3.
 - A write request carries at most `WRITE_BATCH_ITEMS` items (two mutations each), ~70 points.
 `tests/linear/test_contract.py` recomputes these with the fake's complexity counter.
 """
@@ -18,7 +18,9 @@ ISSUE_PAGE_SIZE = 100
 LABEL_PAGE_SIZE = 250
 PROJECT_PAGE_SIZE = 100
 INITIATIVE_PAGE_SIZE = 100
+TEAM_PAGE_SIZE = 100
 PROJECT_INITIATIVES = 20  # initiatives read per project; a project rarely belongs to more
+PROJECT_TEAMS = 5  # teams read per project (only `init --from linear` uses them); rarely more
 WRITE_BATCH_ITEMS = 20
 
 # aligner's own comment carries this marker followed by the digest of the findings it shows;
@@ -29,8 +31,10 @@ _PAGE_INFO = "fragment PageFields on PageInfo { hasNextPage endCursor }"
 _LABEL = "fragment LabelFields on IssueLabel { id name team { id } }"
 _PROJECT = (
     "fragment ProjectFields on Project { id name url "
-    f"initiatives(first: {PROJECT_INITIATIVES}) {{ nodes {{ id }} }} }}"
+    f"initiatives(first: {PROJECT_INITIATIVES}) {{ nodes {{ id }} }} "
+    f"teams(first: {PROJECT_TEAMS}) {{ nodes {{ key }} }} }}"
 )
+_TEAM = "fragment TeamFields on Team { id key name }"
 _INITIATIVE = "fragment InitiativeFields on Initiative { id name url parentInitiative { id } }"
 _OWN_COMMENT = (
     "fragment OwnCommentFields on Issue { id comments(first: 1, filter: "
@@ -43,9 +47,11 @@ _ISSUE = (
 )
 
 WORKSPACE = f"""
-query Workspace($teamKeys: [String!]!, $labelFilter: IssueLabelFilter,
+query Workspace($teamFilter: TeamFilter, $labelFilter: IssueLabelFilter,
                 $projectFilter: ProjectFilter) {{
-  teams(filter: {{key: {{in: $teamKeys}}}}, first: 100) {{ nodes {{ id key name }} }}
+  teams(filter: $teamFilter, first: {TEAM_PAGE_SIZE}) {{
+    nodes {{ ...TeamFields }} pageInfo {{ ...PageFields }}
+  }}
   issueLabels(filter: $labelFilter, first: {LABEL_PAGE_SIZE}) {{
     nodes {{ ...LabelFields }} pageInfo {{ ...PageFields }}
   }}
@@ -57,9 +63,20 @@ query Workspace($teamKeys: [String!]!, $labelFilter: IssueLabelFilter,
   }}
 }}
 {_PAGE_INFO}
+{_TEAM}
 {_LABEL}
 {_PROJECT}
 {_INITIATIVE}
+"""
+
+TEAMS_PAGE = f"""
+query Teams($filter: TeamFilter, $after: String) {{
+  teams(filter: $filter, first: {TEAM_PAGE_SIZE}, after: $after) {{
+    nodes {{ ...TeamFields }} pageInfo {{ ...PageFields }}
+  }}
+}}
+{_PAGE_INFO}
+{_TEAM}
 """
 
 LABELS_PAGE = f"""
@@ -115,6 +132,7 @@ query OwnComments($ids: [ID!]!, $after: String) {{
 
 QUERIES = {
     "Workspace": WORKSPACE,
+    "Teams": TEAMS_PAGE,
     "Labels": LABELS_PAGE,
     "Projects": PROJECTS_PAGE,
     "Initiatives": INITIATIVES_PAGE,

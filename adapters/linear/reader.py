@@ -36,10 +36,11 @@ class Label:
 class Workspace:
     """What one run reads once: teams by key, labels by id, projects and initiatives."""
 
-    teams: dict[str, str]
+    teams: dict[str, str]  # key -> id
     labels: dict[str, Label]
     projects: list[Node]
     initiatives: list[Node]
+    team_names: dict[str, str] = field(default_factory=dict)  # key -> name
 
     def label_names(self) -> dict[str, str]:
         return {label.id: label.name for label in self.labels.values()}
@@ -57,7 +58,7 @@ class IssueMeta:
 class LinearReader:
     http: LinearHTTP
     policy: RetryPolicy
-    team_keys: list[str]
+    team_keys: list[str] | None  # None: every team visible to the credential (discovery)
     source: str
     prefix: str
     waive_label: str
@@ -97,15 +98,27 @@ class LinearReader:
             self._workspace = self._read_workspace()
         return self._workspace
 
+    def everywhere(self) -> LinearReader:
+        """A reader of every team visible to the credential, on the same HTTP and policy."""
+        return LinearReader(self.http, self.policy, None, self.source, self.prefix,
+                            self.waive_label)
+
+    def _team_filter(self) -> Node | None:
+        return None if self.team_keys is None else {"key": {"in": self.team_keys}}
+
     def _read_workspace(self) -> Workspace:
-        label_filter = {"or": [{"team": {"null": True}},
-                               {"team": {"key": {"in": self.team_keys}}}]}
-        project_filter = {"accessibleTeams": {"some": {"key": {"in": self.team_keys}}}}
-        data = self.query(docs.WORKSPACE, {"teamKeys": self.team_keys,
+        team_filter = self._team_filter()
+        label_filter: Node = {"team": {"null": True}}  # workspace labels
+        project_filter: Node | None = None
+        if team_filter:  # else every team: its labels are read by id when issues name them
+            label_filter = {"or": [label_filter, {"team": team_filter}]}
+            project_filter = {"accessibleTeams": {"some": team_filter}}
+        data = self.query(docs.WORKSPACE, {"teamFilter": team_filter,
                                            "labelFilter": label_filter,
                                            "projectFilter": project_filter})
-        teams = {str(t["key"]): str(t["id"]) for t in _connection(data, "teams")["nodes"]}
-        unknown = [key for key in self.team_keys if key not in teams]
+        team_nodes = self._all(docs.TEAMS_PAGE, team_filter, "teams", _connection(data, "teams"))
+        teams = {str(t["key"]): str(t["id"]) for t in team_nodes}
+        unknown = [key for key in self.team_keys or () if key not in teams]
         if unknown:
             raise ConfigError(f"trackers.linear.teams: no Linear team with key "
                               f"{', '.join(map(repr, unknown))} is visible to this credential")
@@ -117,7 +130,8 @@ class LinearReader:
                              _connection(data, "projects"))
         initiatives = self._all(docs.INITIATIVES_PAGE, None, "initiatives",
                                 _connection(data, "initiatives"))
-        return Workspace(teams, labels, projects, initiatives)
+        names = {str(t["key"]): str(t.get("name") or "") for t in team_nodes}
+        return Workspace(teams, labels, projects, initiatives, names)
 
     def _all(self, source: str, filter_: Node | None, root: str, first: Node) -> list[Node]:
         return [n for page in self.pages(source, {"filter": filter_}, root, first) for n in page]
@@ -132,7 +146,8 @@ class LinearReader:
 
     def issues(self, since: datetime | None) -> Iterator[BacklogItem]:
         """The teams' issues (open and done), page by page; incrementally with `since`."""
-        issue_filter: Node = {"team": {"key": {"in": self.team_keys}}}
+        team_filter = self._team_filter()
+        issue_filter: Node = {"team": team_filter} if team_filter else {}
         if since is not None:
             start = (since if since.tzinfo else since.replace(tzinfo=UTC)) - OVERLAP
             issue_filter["updatedAt"] = {"gte": start.astimezone(UTC).isoformat()}

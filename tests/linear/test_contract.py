@@ -20,6 +20,7 @@ from graphql.execution.values import get_variable_values
 from aligner_adapters.linear import documents
 from aligner_adapters.linear.documents import (
     MUTATIONS,
+    TEAM_PAGE_SIZE,
     WRITE_BATCH_ITEMS,
     mutation_document,
     sample_documents,
@@ -75,7 +76,7 @@ def test_page_complexity_stays_well_below_linears_cap() -> None:
 
 
 def _every_path(fake: FakeLinear, make_adapter: AdapterFactory) -> None:
-    """Fetch, fetch missing, create labels and comments, update, delete, recover."""
+    """Fetch, fetch missing, create labels and comments, update, delete, recover, discover."""
     ws = build(fake, issues=30)
     fake.add_label("aligner:untraced", team="CHK")  # forces a team-label fallback for PAY
     ops_label = fake.add_label("ops-only", team="OPS")  # read by id when its issue appears
@@ -89,6 +90,9 @@ def _every_path(fake: FakeLinear, make_adapter: AdapterFactory) -> None:
     list(adapter.apply(plans_for(read_all(adapter), set(), code="AL102"), recover=True))
     adapter = make_adapter()
     list(adapter.apply(plans_for(read_all(adapter), ws.aligned_projects | {ws.side_quest})))
+    for number in range(TEAM_PAGE_SIZE):  # discovery reads every team: more than a page
+        fake.add_team(f"T{number:03}")
+    make_adapter().discover()
 
 
 def test_every_document_the_fake_received_is_valid(fake: FakeLinear,
