@@ -31,6 +31,7 @@ from .support import (
 SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
+ACME_SETTINGS = settings(SETTINGS, max_examples=60)  # each example runs validate and check
 ACME_TEXT = (ACME / "aligner.yaml").read_text(encoding="utf-8")
 ACME_DATA = yaml.safe_load(ACME_TEXT)
 ACME_IDS = sorted({str(v) for p in paths_of(ACME_DATA) if p and p[-1] == "id"
@@ -138,7 +139,7 @@ def spliced_texts(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@SETTINGS
+@ACME_SETTINGS
 @given(text=mutated_models())
 def test_mutated_acme_model(tmp_path_factory: Any, text: str) -> None:
     model = acme_copy(tmp_path_factory.mktemp("m"))
@@ -146,7 +147,7 @@ def test_mutated_acme_model(tmp_path_factory: Any, text: str) -> None:
     run_validate_and_check(model)
 
 
-@SETTINGS
+@ACME_SETTINGS
 @given(text=spliced_texts())
 def test_spliced_acme_text(tmp_path_factory: Any, text: str) -> None:
     model = acme_copy(tmp_path_factory.mktemp("s"))

@@ -113,18 +113,6 @@ def test_transient_faults_are_absorbed(tracker: Harness, monkeypatch: pytest.Mon
         assert_converges(tracker, wire)
 
 
-def test_linear_ratelimited_400_waits_for_the_reset(tmp_path: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    harness = HARNESSES["linear"](tmp_path)
-    wire = Wire.around(harness).add(*ratelimited(harness))
-    with wire.installed():
-        run = sync_cli(harness, monkeypatch)
-        assert run.complete
-        assert harness.sleeps and harness.sleeps[0] == pytest.approx(40, abs=1)
-        assert_consistent(harness)
-        assert_converges(harness, wire)
-
-
 def test_doubtful_writes_never_duplicate(tracker: Harness, monkeypatch: pytest.MonkeyPatch,
                                         doubtful: str) -> None:
     wire = Wire.around(tracker).add(*DOUBTFUL_WRITES[doubtful](tracker))
@@ -225,3 +213,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                         ("fatal", FATAL_READS)):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, sorted(cases))
+
+
+@pytest.mark.parametrize("on", ["reads", "writes"])
+def test_linear_ratelimited_400_on_reads_and_writes(tmp_path: Any, on: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    harness = HARNESSES["linear"](tmp_path)
+    (fault,) = ratelimited(harness)
+    fault.match = reads(harness) if on == "reads" else writes(harness)
+    wire = Wire.around(harness).add(fault)
+    with wire.installed():
+        run = sync_cli(harness, monkeypatch)
+        assert run.complete and fault.hits == 1
+        assert harness.sleeps and harness.sleeps[0] == pytest.approx(40, abs=1)
+        assert_consistent(harness)
+        assert_converges(harness, wire)
+
+
+def test_a_throttle_longer_than_the_wait_budget_stops_loudly(
+        tracker: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry-After: 1 hour — the run neither waits an hour nor hammers: it stops, exit 3."""
+    wire = Wire.around(tracker).add(Fault("status", status=429, times=1000,
+                                          headers={"Retry-After": "3600"}))
+    with wire.installed():
+        run = sync_cli(tracker, monkeypatch)
+        assert run.result.exit_code == 3 and "rate" in run.result.stderr.lower()
+        assert sum(tracker.sleeps) <= 300 and len(wire.seen) <= 2
+        assert_converges(tracker, wire)
