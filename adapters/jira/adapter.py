@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aligner.adapter import AdapterContext, WriteResult
+from aligner.discovery import Discovery
 from aligner.errors import ConfigError
 from aligner.items import BacklogItem
 from aligner.plan import ItemPlan
 
+from .discover import discover
 from .fields import FieldIds
 from .jql import scoped
 from .mapping import issue_to_item
@@ -96,6 +98,13 @@ class JiraAdapter:
             found = self._known.get(key)
             if found is not None:
                 yield found
+
+    def discover(self) -> Discovery:
+        """Projects, components and open epics for `aligner init --from jira` (read-only).
+
+        Independent of `jql`: the starter drafted from this is what will set it.
+        """
+        return discover(self.site)
 
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply plans in order; `recover` (after an interrupted run) checks before commenting."""

@@ -33,9 +33,10 @@ def token_pages(fetch: Callable[[str | None], Page]) -> Iterator[list[Any]]:
 
 
 def offset_pages(fetch: Callable[[int], Page], items: str = "issues") -> Iterator[list[Any]]:
-    """Data Center `/search` (and comment lists): advance `startAt` by what was returned.
+    """Data Center `/search`, comment lists, Cloud's project list: advance `startAt`.
 
-    The server may grant fewer than the `maxResults` asked for; `total` may shrink while paging.
+    By what was returned: the server may grant fewer than the `maxResults` asked for, and
+    `total` may shrink while paging. Stops at `total` or `isLast`, whichever the page carries.
     """
     start = 0
     while True:
@@ -48,5 +49,6 @@ def offset_pages(fetch: Callable[[int], Page], items: str = "issues") -> Iterato
         yield issues
         start += len(issues)
         total = page.get("total")
-        if not issues or (isinstance(total, int) and start >= total):
+        done = page.get("isLast") is True or (isinstance(total, int) and start >= total)
+        if not issues or done:
             return

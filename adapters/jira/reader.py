@@ -63,13 +63,19 @@ def wanted_fields(site: Site, ids: FieldIds, objective_field: str | None) -> tup
     return tuple(dict.fromkeys((*BASE_FIELDS, *extra, *comment)))
 
 
-def search(site: Site, jql: str, fields: Sequence[str], page_size: int) -> Iterator[Any]:
-    """Every issue the JQL matches, page by page, each page retried within the policy."""
+def search(site: Site, jql: str, fields: Sequence[str], page_size: int, *,
+           properties: Sequence[str] = (STATE_PROPERTY,)) -> Iterator[Any]:
+    """Every issue the JQL matches, page by page, each page retried within the policy.
+
+    `properties`: the issue properties returned with each issue (Cloud only).
+    """
     common = {"jql": jql, "maxResults": page_size, "fields": ",".join(fields)}
     call = site.transport.call
     if site.cloud:
         def cloud_page(token: str | None) -> Any:
-            params = {**common, "properties": STATE_PROPERTY}
+            params = dict(common)
+            if properties:
+                params["properties"] = ",".join(properties)
             if token:
                 params["nextPageToken"] = token
             return call("GET", "/rest/api/3/search/jql", params=params, what="Jira search")

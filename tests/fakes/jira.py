@@ -2,6 +2,7 @@
 
     fake = FakeJira("cloud")                       # or FakeJira("datacenter")
     fake.add_issue("CHK-1", "Pay by link", epic="PLAT-7", labels=["area:checkout"])
+    fake.add_project("CHK", "Checkout", components=["Cart"])   # else issues imply projects
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake.install(rsps)
         ...                                        # run the adapter / `aligner sync`
@@ -95,6 +96,7 @@ class FakeJira(Routes):
         self.global_record = global_record  # off for benchmarks: RECORDED keeps every answer
         self.fields = [dict(f) for f in FIELD_LISTS[mode]]
         self.issues: dict[str, dict[str, Any]] = {}
+        self.projects: dict[str, dict[str, Any]] = {}  # key -> {id, key, name, components}
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.revoked = False
@@ -120,6 +122,9 @@ class FakeJira(Routes):
                               parent_link=parent_link, labels=tuple(labels),
                               components=tuple(components), team=team,
                               updated=jira_time(updated or self.now))
+        project = self.projects.get(fields["project"]["key"])
+        if project:
+            fields["project"] = {k: project[k] for k in ("key", "id", "name")}
         fields.update(extra)
         return self.add_raw({"key": key, "fields": fields, "properties": properties or {}})
 
@@ -133,7 +138,19 @@ class FakeJira(Routes):
         stored["fields"].setdefault("updated", jira_time(self.now))
         stored["fields"].setdefault("created", stored["fields"]["updated"])
         self.issues[stored["key"]] = stored
+        project = stored["fields"].get("project")
+        if isinstance(project, dict) and project.get("key") not in self.projects:
+            self.add_project(project["key"], project.get("name", ""), pid=project.get("id"))
         return stored
+
+    def add_project(self, key: str, name: str = "", *, components: Any = (),
+                    pid: str | None = None) -> dict[str, Any]:
+        """A project (issues added under a new key imply one named like `build_fields`)."""
+        project = self.projects.setdefault(key, {"key": key, "components": []})
+        project["id"] = str(pid or project.get("id") or 10000 + sum(map(ord, key)))
+        project["name"] = name or project.get("name") or key.title()
+        project["components"] += [c for c in components if c not in project["components"]]
+        return project
 
     def add_comment(self, key: str, body: Any, *, author: str = "pm@acme.example",
                     properties: dict[str, Any] | None = None) -> dict[str, Any]:

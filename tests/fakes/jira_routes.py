@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .jira_site import CLOUD, DATACENTER, jira_time, server_info
+from .jira_site import CLOUD, DATACENTER, component_views, jira_time, project_view, server_info
 
 V23 = r"/rest/api/(?P<v>[23])"
 KEY = r"(?P<key>[A-Za-z][A-Za-z0-9_]*-\d+|\d+)"
@@ -44,6 +44,7 @@ class Routes:
     """Mixed into FakeJira: `self` is the fake (issues, mode, base_url, now, ...)."""
 
     issues: dict[str, dict[str, Any]]
+    projects: dict[str, dict[str, Any]]
     mode: str
     base_url: str
     fields: list[dict[str, Any]]
@@ -109,6 +110,31 @@ class Routes:
 
     def serve_fields(self, request: Request) -> Answer:
         return Answer(200, self.fields)
+
+    def serve_project_search(self, request: Request) -> Answer:
+        """Cloud: offset pages of at most 100 (and `max_page`), ordered by key."""
+        listed = sorted(self.projects.values(), key=lambda p: p["key"])
+        start = int(request.query.get("startAt", 0))
+        size = min(int(request.query.get("maxResults", 50)), 100, self.max_page)
+        page = listed[start:start + size]
+        url = f"{self.base_url}/rest/api/3/project/search"
+        answer = {"self": f"{url}?startAt={start}&maxResults={size}", "maxResults": size,
+                  "startAt": start, "total": len(listed), "isLast": start + size >= len(listed),
+                  "values": [project_view(self.base_url, p, "3") for p in page]}
+        if not answer["isLast"]:
+            answer["nextPage"] = f"{url}?startAt={start + size}&maxResults={size}"
+        return Answer(200, answer)
+
+    def serve_projects(self, request: Request) -> Answer:
+        """Every project at once (Data Center's listing; Cloud's deprecated one)."""
+        return Answer(200, [project_view(self.base_url, p, request.match["v"])
+                            for p in sorted(self.projects.values(), key=lambda p: p["key"])])
+
+    def serve_components(self, request: Request) -> Answer:
+        project = self.projects.get(request.match["project"])  # keys are case sensitive here
+        if project is None:
+            return _error(404, f"No project could be found with key '{request.match['project']}'.")
+        return Answer(200, component_views(self.base_url, project, request.match["v"]))
 
     def serve_removed_search(self, request: Request) -> Answer:
         return _error(410, "The requested API has been removed. Please migrate to the "
@@ -291,6 +317,10 @@ BOTH = (CLOUD, DATACENTER)
 ROUTE_TABLE: list[tuple[str, str, str, tuple[str, ...], Callable[..., Answer]]] = [
     ("server-info", "GET", V23 + r"/serverInfo", BOTH, Routes.serve_server_info),
     ("fields", "GET", V23 + r"/field", BOTH, Routes.serve_fields),
+    ("project.search", "GET", V23 + r"/project/search", (CLOUD,), Routes.serve_project_search),
+    ("project.list", "GET", V23 + r"/project", BOTH, Routes.serve_projects),
+    ("project.components", "GET", V23 + r"/project/(?P<project>[^/]+)/components", BOTH,
+     Routes.serve_components),
     ("search-jql", "GET", V23 + r"/search/jql", (CLOUD,), Routes.serve_search_jql),
     ("search", "GET", V23 + r"/search", (CLOUD,), Routes.serve_removed_search),
     ("search.post", "POST", V23 + r"/search", (CLOUD,), Routes.serve_removed_search),

@@ -113,3 +113,24 @@ def server_info(mode: str, base_url: str) -> dict[str, Any]:
                 "buildNumber": 100265, "serverTitle": "Jira"}
     return {"baseUrl": base_url, "version": "10.3.2", "versionNumbers": [10, 3, 2],
             "deploymentType": "Server", "buildNumber": 10030002, "serverTitle": "Jira"}
+
+
+def project_view(base_url: str, project: dict[str, Any], version: str) -> dict[str, Any]:
+    """A project as `/project/search` (Cloud) and `/project` (both) list it."""
+    return {"expand": "description,lead,issueTypes,url,projectKeys,permissions,insight",
+            "self": f"{base_url}/rest/api/{version}/project/{project['id']}",
+            "id": project["id"], "key": project["key"], "name": project["name"],
+            "projectTypeKey": "software", "simplified": False, "style": "classic",
+            "isPrivate": False, "properties": {}}
+
+
+def component_views(base_url: str, project: dict[str, Any],
+                    version: str) -> list[dict[str, Any]]:
+    """A project's components as `/project/{key}/components` lists them."""
+    first = int(project["id"]) * 100
+    return [{"self": f"{base_url}/rest/api/{version}/component/{first + index}",
+             "id": str(first + index), "name": name, "description": f"The {name} area",
+             "assigneeType": "PROJECT_DEFAULT", "realAssigneeType": "PROJECT_DEFAULT",
+             "isAssigneeTypeValid": False, "project": project["key"],
+             "projectId": int(project["id"])}
+            for index, name in enumerate(project["components"])]

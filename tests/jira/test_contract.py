@@ -22,7 +22,7 @@ from jsonschema import Draft4Validator
 
 from tests.fakes.jira import CLOUD, DATACENTER, RECORDED, FakeJira, Recorded
 
-from .support import DANGLING, full_run, seed_backlog
+from .support import DANGLING, adapter, full_run, seed_backlog
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts" / "jira"
 SHARED = CONTRACTS.parents[2].parent / "shared"
@@ -112,7 +112,9 @@ def tour(mode: str) -> FakeJira:
     """One pass through every operation the adapter uses, on a fresh fake site."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         fake = FakeJira(mode).install(rsps)
+        fake.add_project("CHK", "Checkout", components=["Cart", "Payments page"])
         seed_backlog(fake, size=120)
+        assert adapter(fake).discover().components  # what `aligner init --from jira` asks
         fake.drop("POST", "/issue/CHK-2/comment$")  # makes the adapter list comments
         full_run(fake, deployment="auto")
         epic_of = "parent" if fake.cloud else "customfield_12311120"

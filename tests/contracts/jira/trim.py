@@ -23,6 +23,8 @@ USED: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "cloud": ("jira-cloud-openapi-v3.json", [
         ("get", "/rest/api/3/field"),
         ("get", "/rest/api/3/search/jql"),
+        ("get", "/rest/api/3/project/search"),
+        ("get", "/rest/api/3/project/{projectIdOrKey}/components"),
         ("post", "/rest/api/3/issue/bulkfetch"),
         ("put", "/rest/api/3/issue/{issueIdOrKey}"),
         ("get", "/rest/api/3/issue/{issueIdOrKey}/comment"),
@@ -34,6 +36,8 @@ USED: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("get", "/api/2/serverInfo"),
         ("get", "/api/2/field"),
         ("get", "/api/2/search"),
+        ("get", "/api/2/project"),
+        ("get", "/api/2/project/{projectIdOrKey}/components"),
         ("put", "/api/2/issue/{issueIdOrKey}"),
         ("get", "/api/2/issue/{issueIdOrKey}/comment"),
         ("post", "/api/2/issue/{issueIdOrKey}/comment"),

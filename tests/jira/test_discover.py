@@ -1,0 +1,148 @@
+"""Discovery for `aligner init --from jira`: projects, components, open epics, few requests."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from aligner.cli import cli
+from aligner.config import load_config
+from aligner.discovery import Found
+from aligner.errors import AuthError
+from tests.fakes.jira import CLOUD, DATACENTER, FakeJira
+
+from .support import adapter
+
+PROJECTS = (Found("CHK", "Checkout"), Found("OPS", "Operations: on-call #1"),
+            Found("PAY", "Payments"))
+COMPONENTS = (Found("Cart", parent="CHK"), Found("Payments page", parent="CHK"),
+              Found("Pager", parent="OPS"))
+EPICS = (Found("PAY-1", "Pay by link", "PAY"), Found("CHK-1", "Redesign the cart", "CHK"))
+
+
+def seed_site(fake: FakeJira) -> None:
+    """Three projects, two with components; two open epics, a done one, and a story."""
+    fake.add_project("CHK", "Checkout", components=["Cart", "Payments page"])
+    fake.add_project("OPS", "Operations: on-call #1", components=["Pager"])
+    fake.add_project("PAY", "Payments")
+    earlier = fake.now - timedelta(days=3)
+    fake.add_issue("CHK-1", "Redesign the cart", issuetype="Epic", category="indeterminate",
+                   updated=earlier)
+    fake.add_issue("CHK-2", "Old checkout", issuetype="Epic", category="done")
+    fake.add_issue("CHK-3", "A story under the epic", epic="CHK-1")
+    fake.add_issue("PAY-1", "Pay by link", issuetype="Epic")
+
+
+def test_discovers_projects_components_and_open_epics(fake: FakeJira) -> None:
+    seed_site(fake)
+    found = adapter(fake).discover()
+    assert found.tracker == "jira"
+    assert (found.projects, found.components) == (PROJECTS, COMPONENTS)
+    assert found.epics == EPICS  # open only, most recently updated first
+
+
+def test_one_listing_one_components_call_per_project_and_one_epic_search(
+        fake: FakeJira) -> None:
+    seed_site(fake)
+    run = adapter(fake)
+    run.discover()
+    listing, search = ("project.search", "search-jql") if fake.cloud else (
+        "project.list", "search")
+    assert fake.per_op() == {listing: 1, "project.components": 3, search: 1}
+    assert run.request_count == 5 and fake.writes == []
+    api = "3" if fake.cloud else "2"
+    assert {r.path for r in fake.requests if r.op == "project.components"} == {
+        f"/rest/api/{api}/project/{key}/components" for key in ("CHK", "OPS", "PAY")}
+    epics = next(r for r in fake.requests if r.op == search)
+    assert epics.query["jql"] == ["issuetype = Epic AND statusCategory != Done "
+                                  "ORDER BY updated DESC"]
+    assert epics.query["fields"] == ["summary,project"] and "properties" not in epics.query
+    assert epics.query["maxResults"] == ["5000" if fake.cloud else "1000"]
+
+
+@pytest.mark.parametrize("mode", [CLOUD, DATACENTER])
+def test_long_listings_are_paged(mode: str, rsps: responses.RequestsMock) -> None:
+    fake = FakeJira(mode, max_page=2).install(rsps)
+    for number in range(1, 6):
+        fake.add_project(f"P{number}", f"Project {number}")
+        fake.add_issue(f"P{number}-1", f"Epic {number}", issuetype="Epic")
+    found = adapter(fake).discover()
+    assert [p.key for p in found.projects] == ["P1", "P2", "P3", "P4", "P5"]
+    assert sorted(e.key for e in found.epics) == [f"P{n}-1" for n in range(1, 6)]
+    if fake.cloud:
+        pages = [r.query["startAt"] for r in fake.requests if r.op == "project.search"]
+        assert pages == [["0"], ["2"], ["4"]]
+    else:
+        assert fake.count("project.list") == 1  # Data Center lists every project at once
+    assert fake.count("search-jql" if fake.cloud else "search") == 3
+
+
+def test_throttling_goes_through_the_one_retry_layer(fake: FakeJira, waits: list[float]) -> None:
+    seed_site(fake)
+    fake.throttle("GET", "/project/CHK/components", retry_after=7)
+    assert adapter(fake, waits).discover().components == COMPONENTS
+    assert waits == [7.0]
+
+
+def test_a_project_gone_since_the_listing_is_skipped(fake: FakeJira,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    seed_site(fake)
+    fake.fail("GET", "/project/OPS/components", 404, message="No project could be found")
+    with caplog.at_level(logging.WARNING):
+        found = adapter(fake).discover()
+    assert found.projects == PROJECTS and found.components == COMPONENTS[:2]
+    assert "components of OPS skipped" in caplog.text
+
+
+def test_a_site_refusing_the_epic_query_gives_no_epics(fake: FakeJira,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    seed_site(fake)
+    fake.fail("GET", r"/api/\d/search", 400,
+              message="The value 'Epic' does not exist for the field 'issuetype'.")
+    with caplog.at_level(logging.WARNING):
+        found = adapter(fake).discover()
+    assert found.epics == () and found.projects == PROJECTS
+    assert "does not exist for the field 'issuetype'" in caplog.text
+
+
+def test_refused_credentials_stop_discovery(fake: FakeJira) -> None:
+    seed_site(fake)
+    fake.revoke()
+    with pytest.raises(AuthError, match="refused the credentials"):
+        adapter(fake).discover()
+
+
+def test_init_from_jira_drafts_a_valid_starter(fake: FakeJira, tmp_path: Path) -> None:
+    seed_site(fake)
+    target = tmp_path / "aligner.yaml"
+    auth = [] if fake.cloud else ["--pat-env", "JIRA_PAT"]
+    result = CliRunner().invoke(cli, ["init", "--from", "jira", "--url", fake.base_url,
+                                      *auth, "-c", str(target)], env=fake.env())
+    assert result.exit_code == 0, result.stderr
+    # a custom domain is asked what it is; *.atlassian.net is known to be Cloud
+    assert fake.count("server-info") == (0 if fake.cloud else 1) and fake.writes == []
+    checked = CliRunner().invoke(cli, ["validate", "-c", str(target)])
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+    text = target.read_text(encoding="utf-8")
+    assert fake.token not in text and fake.pat not in text
+    assert "# components in CHK: Cart, Payments page" in text
+    assert "# components in OPS: Pager" in text
+    assert '#   - "jira:CHK-1"   # epic: Redesign the cart' in text
+    assert '#   - "jira:PAY-1"   # epic: Pay by link' in text
+    assert "CHK-2" not in text  # done epics are no candidates
+
+    loaded = load_config(target)
+    model = loaded.model
+    assert [t.name for t in model.teams] == [p.name for p in PROJECTS]
+    assert [t.owns.jira.projects for t in model.teams if t.owns.jira] == [
+        ("CHK",), ("OPS",), ("PAY",)]
+    assert all(o.links == () for o in model.objectives)  # candidates stay comments
+    section = loaded.trackers["jira"]
+    assert section.jql == "project in (CHK, OPS, PAY) AND statusCategory != Done"  # type: ignore[attr-defined]
+    assert section.url == fake.base_url  # type: ignore[attr-defined]
