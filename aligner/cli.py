@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -88,7 +89,7 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(*args, **kwargs)
         except AlignerError as error:
             # one line whatever a server or a file put in the message
-            click.echo(f"aligner: {' '.join(str(error).splitlines())}", err=True)
+            click.echo(f"aligner: {printable(' '.join(str(error).splitlines()))}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
@@ -97,7 +98,16 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Tracker JSON may carry lone surrogates (`"\\ud800"`): shown as U+FFFD, not a crash."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def emit(text: str, output: Path | None) -> None:
+    text = printable(text)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
@@ -212,7 +222,8 @@ def explain(item: str, config: Path, sources: tuple[str, ...], as_of: Any) -> No
             captured["trace"], captured["findings"] = trace, findings
 
     run = run_check(config, sources=sources, as_of=as_date(as_of), on_item=keep)
-    click.echo(render_explain(item, run, captured.get("trace"), captured.get("findings", [])))
+    click.echo(printable(render_explain(item, run, captured.get("trace"),
+                                        captured.get("findings", []))))
 
 
 @cli.command("rules")
