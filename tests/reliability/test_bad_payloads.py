@@ -44,7 +44,7 @@ trackers:
   file: {path: backlog.json}
 """
 
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+text = st.text(max_size=30)  # lone surrogates too: JSON can carry "\ud800"
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**64), 2**64),
                     st.floats(allow_nan=False), text,
                     st.sampled_from(["", " ", "done", "completed", "CHK-1", "okr:CHK-Q4-1",
@@ -116,34 +116,36 @@ def test_linear_mapping_returns_typed_items_or_a_skippable_error(raw: Any) -> No
         assert_well_typed(item)
 
 
-def run_check(tmp: Path, payload: Any) -> Any:
+def run_check(tmp: Path, payload: Any, fmt: str = "json") -> Any:
     (tmp / "aligner.yaml").write_text(MODEL)
     (tmp / "backlog.json").write_text(json.dumps(payload), encoding="utf-8")
     result = invoke("check", "-c", str(tmp / "aligner.yaml"), "--as-of", AS_OF,
-                    "--format", "json")
+                    "--format", fmt)
     assert_no_traceback(result)
     if result.exit_code not in (0, 1):
         assert_one_line_error(result)
         return None
-    return json.loads(result.stdout)
+    return json.loads(result.stdout) if fmt == "json" else result.stdout
 
 
 @SETTINGS
 @given(issues=st.lists(st.one_of(mutated(JIRA_ISSUES), json_values), max_size=4),
-       shape=st.sampled_from(["search", "list"]))
+       shape=st.sampled_from(["search", "list"]),
+       fmt=st.sampled_from(["json", "text"]))
 def test_odd_jira_export_through_check(tmp_path_factory: Any, issues: list[Any],
-                                       shape: str) -> None:
+                                       shape: str, fmt: str) -> None:
     payload = {"issues": issues} if shape == "search" else issues
-    run_check(tmp_path_factory.mktemp("j"), payload)
+    run_check(tmp_path_factory.mktemp("j"), payload, fmt)
 
 
 @SETTINGS
 @given(nodes=st.lists(st.one_of(mutated(LINEAR_NODES), json_values), min_size=1, max_size=4),
-       shape=st.sampled_from(["response", "list"]))
+       shape=st.sampled_from(["response", "list"]),
+       fmt=st.sampled_from(["json", "text"]))
 def test_odd_linear_export_through_check(tmp_path_factory: Any, nodes: list[Any],
-                                         shape: str) -> None:
+                                         shape: str, fmt: str) -> None:
     payload = {"data": {"issues": {"nodes": nodes}}} if shape == "response" else nodes
-    run_check(tmp_path_factory.mktemp("l"), payload)
+    run_check(tmp_path_factory.mktemp("l"), payload, fmt)
 
 
 def has_cycle_above(key: str, parents: dict[str, list[str]]) -> bool:
@@ -190,3 +192,14 @@ def test_parent_cycles_become_al102(tmp_path_factory: Any, links: list[list[int]
             continue
         loops = has_cycle_above(key, {k: [p for p in v if p != k] for k, v in parents.items()})
         assert (key in flagged) == loops, (key, parents, report["findings"])
+
+
+def test_a_lone_surrogate_in_a_payload_is_printed_not_a_crash(tmp_path: Path) -> None:
+    issue = {"key": "ROOT-2", "fields": {"summary": "\ud800", "labels": ["okr:\udfff"],
+                                         "status": {"statusCategory": {"key": "new"}}}}
+    for fmt in ("text", "json"):
+        out = run_check(tmp_path, {"issues": [issue]}, fmt)
+        assert out is not None and "\ufffd" in json.dumps(out, ensure_ascii=False)
+    result = invoke("explain", "ROOT-2", "-c", str(tmp_path / "aligner.yaml"))
+    assert_no_traceback(result)
+    assert result.exit_code == 0 and "\ufffd" in result.stdout
