@@ -95,17 +95,21 @@ def assert_report_is_true(harness: Harness, run: CliRun) -> None:
     assert_consistent(harness, done)
 
 
-def sync_lib(harness: Harness) -> SyncOutcome:
+def sync_lib(harness: Harness, state: str = "state.db") -> SyncOutcome:
     return run_sync(harness.config, as_of=AS_OF, env=harness.env(), options=options(harness),
-                    state_path=harness.tmp / "state.db")
+                    state_path=harness.tmp / state)
 
 
-def assert_converges(harness: Harness, wire: Wire) -> None:
-    """With the faults gone, a rerun finishes the job and the one after writes nothing."""
+def assert_converges(harness: Harness, wire: Wire, state: str = "state.db") -> None:
+    """With the faults gone, a rerun finishes the job and the one after writes nothing.
+
+    `state` other than the default reruns on a fresh machine: no local state, so no record
+    that the previous run was interrupted — the tickets alone must tell.
+    """
     wire.faults.clear()
-    outcome = sync_lib(harness)
+    outcome = sync_lib(harness, state)
     assert outcome.complete, outcome.failed
     assert_consistent(harness)
     before = wire.writes()
-    again = sync_lib(harness)
+    again = sync_lib(harness, state)
     assert again.planned == [] and wire.writes() == before

@@ -175,23 +175,34 @@ def clean_run_writes(flavour: str, tmp: Any) -> int:
     return wire.writes()
 
 
+@pytest.mark.parametrize("rerun", ["same_machine", "fresh_machine"])
 @pytest.mark.parametrize("after", [False, True], ids=["before_the_write", "after_the_write"])
 def test_ctrl_c_at_every_write_converges(tracker: Harness, tmp_path_factory: Any,
-                                         after: bool) -> None:
+                                         after: bool, rerun: str) -> None:
     """Interrupted at write n (for every n), before or after the tracker applied it: the next
-    run repairs with no duplicate comment, and the run after that writes nothing."""
+    run — on this machine, or on a fresh one without the local state — repairs with no
+    duplicate comment, and the run after that writes nothing."""
     flavour = tracker.flavour  # type: ignore[attr-defined]
     total = clean_run_writes(flavour, tmp_path_factory.mktemp("clean"))
     assert total >= 2
-    for n in range(total):
-        harness = HARNESSES[flavour](tmp_path_factory.mktemp(f"kill{n}"))
-        wire = Wire.around(harness).add(Fault("interrupt", match=wire_writes(harness), skip=n,
-                                              after=after))
-        with wire.installed():
-            with pytest.raises(KeyboardInterrupt):
-                sync_lib(harness)
-            assert_no_duplicates(harness)
-            assert_converges(harness, wire)
+    known_gap = flavour == "jira-cloud" and rerun == "fresh_machine"
+    try:
+        for n in range(total):
+            harness = HARNESSES[flavour](tmp_path_factory.mktemp(f"kill{n}"))
+            wire = Wire.around(harness).add(Fault("interrupt", match=wire_writes(harness),
+                                                  skip=n, after=after))
+            with wire.installed():
+                with pytest.raises(KeyboardInterrupt):
+                    sync_lib(harness)
+                assert_no_duplicates(harness)
+                assert_converges(harness, wire,
+                                 "state.db" if rerun == "same_machine" else "fresh/state.db")
+    except AssertionError:
+        if known_gap:
+            pytest.xfail("Jira Cloud: killed between the comment POST and the issue edit that "
+                         "records it, a rerun without local state posts a second comment")
+        raise
+    assert not known_gap, "the Jira Cloud fresh-machine gap is fixed: drop the xfail"
 
 
 def wire_writes(harness: Harness) -> Any:
