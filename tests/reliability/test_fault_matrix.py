@@ -60,6 +60,7 @@ TRANSIENT = {
     "5xx_burst_on_reads": lambda h: [Fault("status", match=reads(h), status=s, times=1)
                                      for s in (500, 502, 503)],
     "timeouts_on_reads": lambda h: [Fault("timeout", match=reads(h), times=2)],
+    "dropped_connections_on_reads": lambda h: [Fault("drop", match=reads(h), times=2)],
     "proxy_html_502_on_reads": lambda h: [Fault("not_json", match=reads(h), status=502)],
 }
 DOUBTFUL_WRITES = {
@@ -119,6 +120,8 @@ def test_doubtful_writes_never_duplicate(tracker: Harness, monkeypatch: pytest.M
     with wire.installed():
         run = sync_cli(tracker, monkeypatch)
         assert all(f.hits for f in wire.faults)  # every injected fault struck
+        if doubtful.startswith("401"):  # refused credentials stop the run: one line, exit 3
+            assert run.result.exit_code == 3 and run.report is None
         assert_report_is_true(tracker, run)
         assert_converges(tracker, wire)
 
@@ -131,6 +134,8 @@ def test_fatal_read_failures_stop_before_writing(tracker: Harness,
         run = sync_cli(tracker, monkeypatch)
         assert run.result.exit_code == 3 and run.report is None, run.result.output
         assert wire.writes() == 0
+        if fatal == "5xx_outage_beyond_the_retry_budget":  # 5 attempts, 300 s at most
+            assert len(wire.seen) <= 5 and sum(tracker.sleeps) <= 300
         assert_converges(tracker, wire)
 
 
@@ -251,3 +256,10 @@ def test_a_throttle_longer_than_the_wait_budget_stops_loudly(
         assert run.result.exit_code == 3 and "rate" in run.result.stderr.lower()
         assert sum(tracker.sleeps) <= 300 and len(wire.seen) <= 2
         assert_converges(tracker, wire)
+
+
+def test_every_request_has_a_timeout(tracker: Harness) -> None:
+    wire = Wire.around(tracker)
+    with wire.installed():
+        assert sync_lib(tracker).complete
+    assert wire.timeouts and all(t is not None for t in wire.timeouts), wire.timeouts

@@ -77,6 +77,7 @@ class Wire:
     faults: list[Fault] = field(default_factory=list)
     seen: list[tuple[str, str, int | str]] = field(default_factory=list)  # method, path, what
     limit: int = 400  # a run on the harness needs a few dozen requests
+    timeouts: list[Any] = field(default_factory=list)  # the client's timeout, per request
 
     @classmethod
     def around(cls, harness: Harness) -> Wire:
@@ -114,6 +115,7 @@ class Wire:
         fault = self._take(request)
         self.seen.append((request.method or "", request.path_url,
                           "write" if self.is_write(request) else "read"))
+        self.timeouts.append(getattr(request, "req_kwargs", {}).get("timeout"))
         if fault is None:
             return self.serve(request)
         answer = self.serve(request) if fault.after else None
