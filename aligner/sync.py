@@ -14,6 +14,7 @@ from .adapter import WriteResult
 from .collect import Snapshot, collect, open_adapters
 from .config import LoadedConfig, load_config
 from .engine import Evaluation, evaluate
+from .gcpause import gc_paused
 from .plan import ItemPlan
 from .progress import ProgressCallback
 from .report import natural_key, summary
@@ -70,11 +71,12 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
         since = {name: None if full or not getattr(adapter, "incremental", True)
                  else state.cursor(name, mark) for name, adapter in adapters.items()}
         started = datetime.now(UTC)
-        snapshot = collect(adapters, since, progress=progress)
-        writable = frozenset(n for n, a in adapters.items() if getattr(a, "writable", True))
-        planner = Planner(config.model.writeback, day, writable)
-        evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
-                              on_item=planner)
+        with gc_paused():  # the run's graph has no cycles to find: see gcpause.py
+            snapshot = collect(adapters, since, progress=progress)
+            writable = frozenset(n for n, a in adapters.items() if getattr(a, "writable", True))
+            planner = Planner(config.model.writeback, day, writable)
+            evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
+                                  on_item=planner)
         incremental = {name: cursor is not None for name, cursor in since.items()}
         if any(incremental.values()):  # team shares need the whole backlog: not on a delta
             evaluation.findings = [f for f in evaluation.findings if f.item is not None]
