@@ -89,6 +89,8 @@ def _item_findings(config: LoadedConfig, rules: list[Rule], trace: Trace) -> lis
         except Exception as error:  # a broken rule must not kill the run (DESIGN §11)
             out.append(_crash(rule, item, trace.holder, error))
             continue
+        if not violations:  # the common case: most rules pass most items
+            continue
         severity = config.rule_set.severity(rule)
         out.extend(
             Finding(rule.code, rule.name, severity, item.key, item.source, item.url,
