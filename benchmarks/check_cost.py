@@ -7,13 +7,18 @@
 For each size, a synthetic organisation is generated once (deterministic, cached in --workdir),
 then measured in fresh subprocesses so one size's heap never pollutes another's:
 
-- parse: `json.load` of the Jira and the Linear export, both held at the end;
-- check: `aligner check -c aligner.yaml --format json -o /dev/null`, the CLI in-process.
+- parse: `json.load` of the Jira and the Linear export, both held at the end (the baseline the
+  issue names: a default interpreter, cyclic GC on);
+- parse, GC paused: the same with `gc.disable()` around it, the fastest plain parse there is;
+- check: `aligner check -c aligner.yaml --format json -o /dev/null`, through `aligner.cli.main`
+  in-process (what the `aligner` command runs, minus interpreter start-up and imports).
 
-Wall time and CPU time are each the best of --repeat runs; CPU time is the steadier figure on a
-busy machine (other processes stretch wall time, not CPU time). Peak memory is the growth of
-the process's maximum RSS over its size right before the work (after every import) and, unless
---no-tracemalloc, the Python heap peak under tracemalloc in one more run. Ratio = check / parse.
+Each is run --repeat times, each time in a fresh process (a CLI run is always a first run),
+alternating kinds so a burst of load elsewhere hits them alike. Wall and CPU time are the best
+of the runs; CPU time is the steadier figure on a busy machine. Peak memory is the growth of the
+process's maximum RSS over its size right before the work (after every import), the worst of
+the runs and, unless --no-tracemalloc, the Python heap peak under tracemalloc in one more run.
+Ratio = check / parse.
 
 --tree measures the aligner code of another checkout (`git worktree add /tmp/aligner-old SHA`)
 with these benchmarks, on the same data: how before/after figures are taken.
@@ -44,6 +49,16 @@ def _max_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+def _parse_paused(folder: Path, manifest: dict[str, Any]) -> object:
+    import gc
+
+    gc.disable()
+    try:
+        return _parse(folder, manifest)
+    finally:
+        gc.enable()
+
+
 def _parse(folder: Path, manifest: dict[str, Any]) -> object:
     files = manifest["files"]
     held = []
@@ -54,15 +69,18 @@ def _parse(folder: Path, manifest: dict[str, Any]) -> object:
 
 
 def _check(folder: Path, manifest: dict[str, Any]) -> object:
-    from aligner.cli import cli
+    from aligner.cli import main
 
-    args = ["check", "-c", str(folder / manifest["files"]["model"]), "--as-of",
-            manifest["as_of"], "--format", "json", "-o", os.devnull, "--fail-on", "never"]
+    argv = sys.argv
+    sys.argv = ["aligner", "check", "-c", str(folder / manifest["files"]["model"]), "--as-of",
+                manifest["as_of"], "--format", "json", "-o", os.devnull, "--fail-on", "never"]
     try:
-        cli.main(args, standalone_mode=False)
+        main()
     except SystemExit as done:
         if done.code not in (0, None):
             raise RuntimeError(f"aligner check exited {done.code}") from None
+    finally:
+        sys.argv = argv
     return None
 
 
@@ -76,7 +94,7 @@ def measure(kind: str, folder: Path, repeat: int, traced: bool) -> dict[str, Any
     code = str(Path(aligner.cli.__file__).resolve().parent.parent)  # which checkout ran
 
     manifest = json.loads((folder / MANIFEST_FILE).read_text())
-    work = _parse if kind == "parse" else _check
+    work = {"parse": _parse, "parse-paused": _parse_paused, "check": _check}[kind]
     if traced:
         tracemalloc.start()
         work(folder, manifest)
@@ -136,16 +154,25 @@ def prepare(size: int, workdir: Path, seed: int) -> tuple[Path, dict[str, Any]]:
 def run_size(size: int, workdir: Path, seed: int, repeat: int, traced: bool,
              cwd: Path = ROOT) -> dict[str, Any]:
     folder, manifest = prepare(size, workdir, seed)
-    parse = _in_subprocess("parse", folder, repeat, False, cwd)
-    check = _in_subprocess("check", folder, repeat, False, cwd)
+    runs: dict[str, list[dict[str, Any]]] = {"parse": [], "parse-paused": [], "check": []}
+    for _ in range(repeat):
+        for kind, results in runs.items():
+            results.append(_in_subprocess(kind, folder, 1, False, cwd))
+    best = {kind: {"seconds": min(r["seconds"] for r in results),
+                   "cpu_seconds": min(r["cpu_seconds"] for r in results),
+                   "rss_peak_bytes": max(r["rss_peak_bytes"] for r in results)}
+            for kind, results in runs.items()}
+    parse, paused, check = best["parse"], best["parse-paused"], best["check"]
     row: dict[str, Any] = {
-        "items": size, "code": check["code"],
+        "items": size, "code": runs["check"][0]["code"],
         "export_bytes": sum((folder / manifest["files"][k]).stat().st_size
                             for k in ("jira", "linear")),
         "parse_seconds": parse["seconds"], "check_seconds": check["seconds"],
         "ratio": check["seconds"] / parse["seconds"],
         "parse_cpu_seconds": parse["cpu_seconds"], "check_cpu_seconds": check["cpu_seconds"],
         "cpu_ratio": check["cpu_seconds"] / parse["cpu_seconds"],
+        "parse_paused_cpu_seconds": paused["cpu_seconds"],
+        "cpu_ratio_paused": check["cpu_seconds"] / paused["cpu_seconds"],
         "parse_rss_peak_bytes": parse["rss_peak_bytes"],
         "check_rss_peak_bytes": check["rss_peak_bytes"],
     }
@@ -183,30 +210,39 @@ def _mb(value: int | None) -> str:
 def render(rows: list[dict[str, Any]], info: dict[str, Any]) -> str:
     ram = f"{info['ram_bytes'] / 2**30:.1f} GiB" if info["ram_bytes"] else "unknown RAM"
     lines = [f"Python {info['python']} · {info['cpu']} · {info['cpus']} CPUs · {ram}", "",
-             "| items | export MB | parse s | check s | ratio | ratio (CPU) | parse RSS MB "
-             "| check RSS MB | check heap MB | check heap B/item |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| items | export MB | parse s | check s | ratio | parse CPU s | check CPU s "
+             "| ratio (CPU) | ratio (CPU) vs GC-paused parse | parse RSS MB | check RSS MB "
+             "| check heap MB | check heap B/item |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         heap = r.get("check_heap_peak_bytes")
         per_item = f"{heap / r['items']:,.0f}" if heap else "-"
         lines.append(
-            f"| {r['items']:,} | {_mb(r['export_bytes'])} | {r['parse_seconds']:.3f} "
-            f"| {r['check_seconds']:.3f} | {r['ratio']:.2f}× | {r['cpu_ratio']:.2f}× "
-            f"| {_mb(r['parse_rss_peak_bytes'])} | {_mb(r['check_rss_peak_bytes'])} "
-            f"| {_mb(heap)} | {per_item} |")
+            f"| {r['items']:,} | {_mb(r['export_bytes'])} | {r['parse_seconds']:.2f} "
+            f"| {r['check_seconds']:.2f} | {r['ratio']:.2f}× | {r['parse_cpu_seconds']:.2f} "
+            f"| {r['check_cpu_seconds']:.2f} | {r['cpu_ratio']:.2f}× "
+            f"| {r['cpu_ratio_paused']:.2f}× | {_mb(r['parse_rss_peak_bytes'])} "
+            f"| {_mb(r['check_rss_peak_bytes'])} | {_mb(heap)} | {per_item} |")
+    heaps = [(r["items"], r["check_heap_peak_bytes"]) for r in rows
+             if r.get("check_heap_peak_bytes")]
+    if len(heaps) >= 2:
+        (n0, h0), (n1, h1) = heaps[-2], heaps[-1]
+        lines += ["", f"Marginal check heap per item from {n0:,} to {n1:,} items: "
+                      f"{(h1 - h0) / (n1 - n0):,.0f} bytes."]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
-    parser.add_argument("--repeat", type=int, default=3, help="best of N wall times")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh-process runs of each kind")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--no-tracemalloc", dest="traced", action="store_false")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--tree", type=Path, help="measure the aligner code of this checkout")
-    parser.add_argument("--measure", choices=("parse", "check"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=("parse", "parse-paused", "check"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", dest="traced_child",
                         help=argparse.SUPPRESS)
