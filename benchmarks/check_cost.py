@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .generate import MANIFEST_FILE, write_org
+from .generate import GENERATOR_VERSION, MANIFEST_FILE, write_org
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 DEFAULT_WORKDIR = Path("/tmp/aligner-bench")
@@ -146,7 +146,8 @@ def prepare(size: int, workdir: Path, seed: int) -> tuple[Path, dict[str, Any]]:
     manifest_path = folder / MANIFEST_FILE
     if manifest_path.exists():
         manifest: dict[str, Any] = json.loads(manifest_path.read_text())
-        if manifest.get("items") == size and manifest.get("seed") == seed:
+        if (manifest.get("items"), manifest.get("seed"), manifest.get("generator")) == (
+                size, seed, GENERATOR_VERSION):
             return folder, manifest
     return folder, write_org(size, folder, seed)
 

@@ -28,6 +28,7 @@ NAMES = {"summary": "Summary", "status": "Status", "issuetype": "Issue Type",
          "project": "Project", "parent": "Parent", "labels": "Labels",
          "components": "Components", "updated": "Updated", TEAM_FIELD: "Team",
          EPIC_LINK_FIELD: "Epic Link"}
+GENERATOR_VERSION = 2  # bump when the same (items, seed) would give different files
 JIRA_FILE, LINEAR_FILE, MODEL_FILE, MANIFEST_FILE = (
     "jira-export.json", "linear-export.json", "aligner.yaml", "manifest.json")
 
@@ -132,7 +133,7 @@ def manifest(org: Org) -> dict[str, Any]:
     """What the files hold, for the benchmarks and the smoke test to check against."""
     jira, linear = org.issues("jira"), org.issues("linear")
     return {
-        "items": org.items, "seed": org.seed, "as_of": AS_OF,
+        "generator": GENERATOR_VERSION, "items": org.items, "seed": org.seed, "as_of": AS_OF,
         "jira_issues": len(jira), "linear_issues": len(linear),
         "open_issues": sum(not n.done for n in (*jira, *linear)),
         "teams": sum(bool(t.uuid) for t in org.teams), "objectives": len(org.objectives),

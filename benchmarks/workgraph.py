@@ -81,7 +81,8 @@ class _Graph:
         title = f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)} {rng.choice(_WHERE)}"
         if key is None:  # a Linear container: keyed by id, named uniquely (links use the name)
             key, title = node_id, f"{title} ({team.key} {level} {self._next_id})"
-        stamp = (f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T"
+        # last touched before November: an incremental sync's cursor is later than all of it
+        stamp = (f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T"
                  f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00.000+0000")
         node = Node(key, node_id, team, level, title, done=rng.random() < DONE[level],
                     updated=stamp)
