@@ -107,7 +107,10 @@ class JiraAdapter:
         return discover(self.site)
 
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
-        """Apply plans in order; `recover` (after an interrupted run) checks before commenting."""
+        """Apply plans in order; `recover` (after an interrupted run) checks before commenting.
+
+        On Cloud, planned comment creations are checked first, 100 per read (see precheck.py).
+        """
         if self._writer is None:
             self._writer = JiraWriter(self.site, self._unsure)
         return self._writer.apply(plans, recover)

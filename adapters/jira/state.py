@@ -2,7 +2,9 @@
 
 Cloud: the issue property `aligner` = {"v": 1, "digest": ..., "comment": <id>} is set in the same
 edit as the labels and read back by the search (`properties=aligner`); aligner's comment carries
-a comment property `aligner` so it can be recognised among human comments.
+a comment property `aligner` so it can be recognised among human comments, and its ADF body ends
+with an invisible marker, for where comment properties are not shown (an issue's `comment`
+field: see precheck.py).
 
 Data Center: its search cannot return issue properties, so the comment itself carries the state:
 an invisible `{anchor:aligner-state-<hex digest>}` as its last line, read back from the search's
@@ -19,6 +21,9 @@ from .mapping import STATE_PROPERTY
 
 STATE_VERSION = 1
 _ANCHOR = re.compile(r"\n\{anchor:aligner-state-([0-9a-f]*)\}\s*$")
+# Word joiner, zero-width space, word joiner: invisible wherever Jira shows the comment. Plain
+# text, because Jira validates ADF and may refuse or drop unknown attributes and node types.
+ADF_MARKER = "\u2060\u200b\u2060"
 
 
 def issue_state(digest: str | None, comment_id: str | None) -> dict[str, Any]:
@@ -34,6 +39,34 @@ def comment_property(digest: str | None) -> dict[str, Any]:
 def wiki_marker(digest: str | None) -> str:
     """The last line of aligner's wiki comment (Data Center): invisible once rendered."""
     return "\n{anchor:aligner-state-" + (digest or "").encode().hex() + "}"
+
+
+def mark_adf(doc: dict[str, Any]) -> dict[str, Any]:
+    """aligner's ADF comment with the marker as the last text of its last paragraph."""
+    content = [dict(block) for block in doc.get("content") or ()]
+    marker = {"type": "text", "text": ADF_MARKER}
+    if content and content[-1].get("type") == "paragraph":
+        content[-1]["content"] = [*(content[-1].get("content") or ()), marker]
+    else:
+        content.append({"type": "paragraph", "content": [marker]})
+    return {**doc, "content": content}
+
+
+def _adf_text(node: Any) -> str:
+    if not isinstance(node, Mapping):
+        return ""
+    if node.get("type") == "text":
+        return str(node.get("text") or "")
+    children = node.get("content")
+    return "".join(map(_adf_text, children)) if isinstance(children, list) else ""
+
+
+def marked_adf(body: Any) -> bool:
+    """Whether an ADF body ends with aligner's marker.
+
+    By the document's text as a whole: Jira may merge adjacent text nodes with the same marks.
+    """
+    return _adf_text(body).rstrip().endswith(ADF_MARKER)
 
 
 def digest_in_wiki(body: Any) -> tuple[bool, str | None]:

@@ -3,6 +3,8 @@
 A comment POST is the only write that is not idempotent. When its outcome is unknown
 (timeout, dropped connection, 5xx) it is never re-sent before listing the issue's comments and
 looking for aligner's own; in recovery mode (after an interrupted run) that check comes first.
+On Cloud, every 100 planned creations are first checked in one read (precheck.py): a comment a
+killed run posted but never recorded is adopted, not posted again.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from aligner.plan import CREATE, DELETE, UPDATE, ItemPlan
 
 from .mapping import STATE_PROPERTY
 from .paging import offset_pages
+from .precheck import CommentPrecheck, Posted, windows
 from .reader import Site
 from .render import render_adf, render_wiki
-from .state import comment_property, issue_state, own_comment, wiki_marker
+from .state import comment_property, issue_state, mark_adf, own_comment, wiki_marker
 from .transport import Forbidden, NotFound, OutcomeUnknown
 
 EMPTY = Comment(())
@@ -34,9 +37,26 @@ class JiraWriter:
         self.transport = site.transport
         self.unsure = unsure if unsure is not None else set()  # comment lists cut short
         self.notify_param = True
+        self.precheck = CommentPrecheck(site)
+        self.posted: dict[str, Posted] = {}  # found by the precheck, not yet recorded
 
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """One result per plan, in order. A refused credential (401) stops the run."""
+        for window in windows(plans):
+            if self.site.cloud and not recover:  # recovery lists each issue's comments anyway
+                self.look_before_posting(window)
+            yield from self.apply_window(window, recover)
+
+    def look_before_posting(self, plans: Sequence[ItemPlan]) -> None:
+        """Find the comments a killed run posted on issues this window would comment on."""
+        keys = [p.item.key for p in plans if p.comment == CREATE and p.item.key not in
+                self.unsure]
+        if keys:
+            found, unsure = self.precheck.look(keys)
+            self.posted.update(found)
+            self.unsure.update(unsure)
+
+    def apply_window(self, plans: Sequence[ItemPlan], recover: bool) -> Iterator[WriteResult]:
         for plan in plans:
             before = self.transport.writes
             try:
@@ -57,7 +77,9 @@ class JiraWriter:
         key = plan.item.key
         comment_id = plan.item.flags.comment_id
         created = False
-        if plan.comment == CREATE:
+        if plan.comment == CREATE and key in self.posted:
+            comment_id = self.adopt(key, self.posted.pop(key), plan)
+        elif plan.comment == CREATE:
             check = recover or key in self.unsure
             comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, check)
             created = True
@@ -72,7 +94,7 @@ class JiraWriter:
             self.edit(plan, comment_id)
         except TrackerError:
             if created and comment_id and self.site.cloud:
-                self._undo_comment(key, comment_id)  # else the next run would post a second
+                self._undo_comment(key, comment_id)  # no comment without its labels and state
             raise
 
     # --- the issue edit -----------------------------------------------------------------
@@ -113,7 +135,7 @@ class JiraWriter:
 
     def payload(self, body: Comment, digest: str | None) -> dict[str, Any]:
         if self.site.cloud:
-            return {"body": render_adf(body), "properties": [comment_property(digest)]}
+            return {"body": mark_adf(render_adf(body)), "properties": [comment_property(digest)]}
         return {"body": render_wiki(body) + wiki_marker(digest)}
 
     def comments_path(self, key: str) -> str:
@@ -140,6 +162,7 @@ class JiraWriter:
                 raise RetriableError(f"{error} (will look for the comment before posting "
                                      "again)") from None
             found = answer.get("id") if isinstance(answer, dict) else None
+            self.precheck.learn(answer)
             if not found:  # a 2xx without the new comment's id: it may exist all the same
                 must_check = True
                 raise RetriableError(f"commenting on {key}: the answer carried no comment id "
@@ -147,6 +170,13 @@ class JiraWriter:
             return str(found)
 
         return self.transport.retrying(attempt, f"commenting on {key}")
+
+    def adopt(self, key: str, posted: Posted, plan: ItemPlan) -> str:
+        """aligner's comment that no property names yet: kept, and edited if it differs."""
+        body = plan.body or EMPTY
+        if posted.body == self.payload(body, plan.digest)["body"]:
+            return posted.comment_id
+        return self.update_comment(key, posted.comment_id, body, plan.digest)
 
     def update_comment(self, key: str, comment_id: str, body: Comment,
                        digest: str | None) -> str:

@@ -11,14 +11,15 @@
 It keeps issues (fields, labels, properties, comments) between requests, pages searches like
 the real deployment (Cloud: `/search/jql` with nextPageToken, the old `/search` answers 410;
 Data Center: startAt, granting at most `max_page`), evaluates the JQL subset of `jira_jql`,
-and can inject 429 + Retry-After, 5xx, dropped connections (before or after doing the work)
-and 401. Every request lands in `fake.requests` and in the process-wide `RECORDED` list, which
-the contract test checks against Atlassian's OpenAPI specs.
+and can inject 429 + Retry-After, 5xx, dropped connections (before or after doing the work),
+401, and a killed run (KeyboardInterrupt). Every request lands in `fake.requests` and in the
+process-wide `RECORDED` list, which the contract test checks against Atlassian's OpenAPI specs.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections import Counter
@@ -70,6 +71,7 @@ class Fault:
     drop: bool = False  # raise a connection error instead of answering
     timeout: bool = False  # ... a read timeout instead
     perform: bool = False  # ... after doing the work (the client cannot know it happened)
+    interrupt: bool = False  # raise KeyboardInterrupt: the run is killed right there
 
 
 class FakeJira(Routes):
@@ -154,9 +156,10 @@ class FakeJira(Routes):
 
     def add_comment(self, key: str, body: Any, *, author: str = "pm@acme.example",
                     properties: dict[str, Any] | None = None) -> dict[str, Any]:
-        """A comment as a person (or an earlier aligner run) left it."""
+        """A comment as a person (or, with `author=fake.email`, an earlier aligner run) left
+        it."""
         self._next_comment += 1
-        comment = {"id": str(self._next_comment), "body": body, "author": {"name": author},
+        comment = {"id": str(self._next_comment), "body": body, "author": self.user_view(author),
                    "created": jira_time(self.now), "updated": jira_time(self.now),
                    "properties": dict(properties or {})}
         self.issues[key]["comments"].append(comment)
@@ -232,6 +235,10 @@ class FakeJira(Routes):
         self.faults.append(Fault(method, re.compile(path), times, drop=True,
                                  perform=after_performing, timeout=timeout))
 
+    def interrupt(self, method: str, path: str) -> None:
+        """Kill the run (KeyboardInterrupt) when this request arrives, before it is served."""
+        self.faults.append(Fault(method, re.compile(path), 1, interrupt=True))
+
     def revoke(self) -> None:
         """The token stops working: every request answers 401."""
         self.revoked = True
@@ -287,6 +294,9 @@ class FakeJira(Routes):
         return None
 
     def _fault_answer(self, fault: Fault, record: Recorded) -> tuple[int, dict[str, str], str]:
+        if fault.interrupt:
+            record.status = None
+            raise KeyboardInterrupt
         if fault.drop:
             record.status = None
             if fault.timeout:
@@ -310,6 +320,18 @@ class FakeJira(Routes):
     def search_issues(self, jql: str, validate: bool) -> list[dict[str, Any]]:
         strict = validate or self.strict_keys
         return evaluate(jql, self.issues, self.now, validate=strict)
+
+    def user_view(self, name: str) -> dict[str, Any]:
+        """A comment's author: Cloud shows an accountId (no user names), Data Center a name."""
+        if not self.cloud:
+            return {"name": name}
+        account = "712020:" + hashlib.sha1(name.encode()).hexdigest()[:12]
+        return {"accountId": account, "displayName": name, "active": True,
+                "accountType": "atlassian"}
+
+    def author(self, comment: dict[str, Any]) -> str:
+        """Who wrote a stored comment: the display name (Cloud) or user name (DC)."""
+        return str(comment["author"].get("displayName") or comment["author"].get("name"))
 
     def new_comment_id(self) -> str:
         self._next_comment += 1

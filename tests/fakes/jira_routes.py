@@ -53,11 +53,15 @@ class Routes:
     notify_requires_admin: bool
     stuck_token: bool
     comment_limit: int | None
+    email: str
 
     def search_issues(self, jql: str, validate: bool) -> list[dict[str, Any]]:
         raise NotImplementedError
 
     def new_comment_id(self) -> str:
+        raise NotImplementedError
+
+    def user_view(self, name: str) -> dict[str, Any]:
         raise NotImplementedError
 
     def route(self, method: str, path: str) -> tuple[str, Callable[..., Answer] | None, Any]:
@@ -110,6 +114,12 @@ class Routes:
 
     def serve_fields(self, request: Request) -> Answer:
         return Answer(200, self.fields)
+
+    def serve_myself(self, request: Request) -> Answer:
+        """Cloud: the API user (the account the email and token belong to)."""
+        user = self.user_view(self.email)
+        url = f"{self.base_url}/rest/api/3/user?accountId={user['accountId']}"
+        return Answer(200, {**user, "emailAddress": self.email, "self": url})
 
     def serve_project_search(self, request: Request) -> Answer:
         """Cloud: offset pages of at most 100 (and `max_page`), ordered by key."""
@@ -251,7 +261,7 @@ class Routes:
             return _error(400, problem)
         props = {p["key"]: p["value"] for p in request.body.get("properties") or []}
         comment = {"id": self.new_comment_id(), "body": request.body["body"],
-                   "author": {"name": "aligner-bot"}, "created": jira_time(self.now),
+                   "author": self.user_view(self.email), "created": jira_time(self.now),
                    "updated": jira_time(self.now), "properties": props}
         issue["comments"].append(comment)
         issue["fields"]["updated"] = jira_time(self.now)
@@ -317,6 +327,7 @@ BOTH = (CLOUD, DATACENTER)
 ROUTE_TABLE: list[tuple[str, str, str, tuple[str, ...], Callable[..., Answer]]] = [
     ("server-info", "GET", V23 + r"/serverInfo", BOTH, Routes.serve_server_info),
     ("fields", "GET", V23 + r"/field", BOTH, Routes.serve_fields),
+    ("myself", "GET", V23 + r"/myself", (CLOUD,), Routes.serve_myself),
     ("project.search", "GET", V23 + r"/project/search", (CLOUD,), Routes.serve_project_search),
     ("project.list", "GET", V23 + r"/project", BOTH, Routes.serve_projects),
     ("project.components", "GET", V23 + r"/project/(?P<project>[^/]+)/components", BOTH,

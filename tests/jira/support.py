@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from aligner.adapter import AdapterContext
 from aligner.comment import BulletList, Comment, Link, Paragraph, Text
 from aligner.items import BacklogItem
@@ -94,3 +96,22 @@ def full_run(fake: FakeJira, waits: list[float] | None = None, **kwargs: Any
     results = list(run.apply(plans))
     assert [r.error for r in results if r.error] == []
     return run, items, plans
+
+
+def write_model(directory: Path, fake: FakeJira) -> Path:
+    """An `aligner.yaml` on the fake: the PLAT epics support an objective, CHK and PAY issues
+    under none of them are untraced."""
+    model = {
+        "version": 1,
+        "strategy": [{"id": "trusted-platform", "name": "Be the platform merchants trust"}],
+        "objectives": [{"id": "PLAT-Q4-1", "name": "Platform reliability", "team": "checkout",
+                        "supports": "trusted-platform",
+                        "links": [f"jira:{epic}" for epic in EPICS]}],
+        "teams": [{"id": "checkout", "name": "Checkout",
+                   "owns": {"jira": {"projects": ["CHK", "PAY", "PLAT"]}}}],
+        "trackers": {"jira": fake.settings(JQL)},
+        "writeback": {"label_prefix": "aligner:", "comment": True, "max_writes": 1000},
+    }
+    path = directory / "aligner.yaml"
+    path.write_text(yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
+    return path

@@ -12,33 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 
 from aligner.cli import cli
 from tests.fakes.jira import FakeJira
 from tests.fakes.jira_site import EPIC_LINK
 
-from .support import EPICS, JQL, seed_backlog
+from .support import seed_backlog, write_model
 
 AS_OF = "2026-11-20"
-
-
-def write_model(directory: Path, fake: FakeJira) -> Path:
-    model = {
-        "version": 1,
-        "strategy": [{"id": "trusted-platform", "name": "Be the platform merchants trust"}],
-        "objectives": [{"id": "PLAT-Q4-1", "name": "Platform reliability", "team": "checkout",
-                        "supports": "trusted-platform",
-                        "links": [f"jira:{epic}" for epic in EPICS]}],
-        "teams": [{"id": "checkout", "name": "Checkout",
-                   "owns": {"jira": {"projects": ["CHK", "PAY", "PLAT"]}}}],
-        "trackers": {"jira": fake.settings(JQL)},
-        "writeback": {"label_prefix": "aligner:", "comment": True, "max_writes": 1000},
-    }
-    path = directory / "aligner.yaml"
-    path.write_text(yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def sync(fake: FakeJira, config: Path, state: Path) -> Result:

@@ -51,7 +51,7 @@ def test_fixing_the_link_removes_labels_and_comment(fake: FakeJira) -> None:
     [fixed] = [p for p in plans if p.item.key == "CHK-1"]
     assert fixed.comment == DELETE and fixed.remove_labels == ("aligner:untraced",)
     assert fake.labels("CHK-1") == []
-    assert [c["author"]["name"] for c in fake.comments("CHK-1")] == ["pm@acme.example"]
+    assert [fake.author(c) for c in fake.comments("CHK-1")] == ["pm@acme.example"]
     assert fake.count("comment.delete") == 1
     if fake.cloud:
         assert fake.issue_property("CHK-1") == {"v": 1, "digest": None, "comment": None}

@@ -26,6 +26,7 @@ USED: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("get", "/rest/api/3/project/search"),
         ("get", "/rest/api/3/project/{projectIdOrKey}/components"),
         ("post", "/rest/api/3/issue/bulkfetch"),
+        ("get", "/rest/api/3/myself"),
         ("put", "/rest/api/3/issue/{issueIdOrKey}"),
         ("get", "/rest/api/3/issue/{issueIdOrKey}/comment"),
         ("post", "/rest/api/3/issue/{issueIdOrKey}/comment"),
