@@ -180,18 +180,19 @@ def measure(items: int, latency: float, seed: int) -> dict[str, Any]:
 def render(result: dict[str, Any]) -> str:
     lines = [f"{result['items']:,} issues, {result['latency_seconds'] * 1000:.0f} ms per "
              "request", "",
-             "| run | tracker | issues read | reads | min | writes | min | ratio "
-             "| ratio without pre-check | run wall s |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| run | tracker | issues read | reads | min reads | of which pre-check "
+             "| writes | min writes | ratio | ratio without pre-check | run wall s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for run in result["runs"]:
         for tracker in ("jira", "linear"):
             got, least = run["made"][tracker], run["minimum"][tracker]
             total, floor = got["reads"] + got["writes"], least["reads"] + least["writes"]
-            lean = total - got.get("precheck", 0)
+            check = got.get("precheck", 0)
             lines.append(
                 f"| {run['run']} | {tracker} | {run['fetched'].get(tracker, 0):,} "
-                f"| {got['reads']} | {least['reads']} | {got['writes']} | {least['writes']} "
-                f"| {total / floor:.2f} | {lean / floor:.2f} | {run['seconds']:.1f} |")
+                f"| {got['reads']} | {least['reads']} | {check} | {got['writes']} "
+                f"| {least['writes']} | {total / floor:.3f} | {(total - check) / floor:.3f} "
+                f"| {run['seconds']:.1f} |")
     return "\n".join(lines)
 
 
