@@ -8,7 +8,7 @@ the model; no tracker is contacted.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -96,10 +96,11 @@ def compute_metrics(evaluation: Evaluation, model: OperatingModel,
     strategy_of = _strategy_of(model)
     bet_of = {o.id: o.supports for o in model.objectives
               if o.supports in {b.id for b in model.bets}}
-    by_objective = _tally(outcomes, lambda ids: ids, [o.id for o in model.objectives])
-    by_bet = _tally(outcomes, lambda ids: {bet_of[i] for i in ids if i in bet_of},
+    reaches = _reaches(outcomes)
+    by_objective = _tally(reaches, lambda ids: ids, [o.id for o in model.objectives])
+    by_bet = _tally(reaches, lambda ids: {bet_of[i] for i in ids if i in bet_of},
                     [b.id for b in model.bets])
-    by_strategy = _tally(outcomes, lambda ids: {strategy_of[i] for i in ids if i in strategy_of},
+    by_strategy = _tally(reaches, lambda ids: {strategy_of[i] for i in ids if i in strategy_of},
                          [s.id for s in model.strategy])
     waivers = evaluation.waivers
     return Metrics(
@@ -141,7 +142,17 @@ def _strategy_of(model: OperatingModel) -> dict[str, str]:
     return out
 
 
-def _tally(outcomes: Iterable[ItemOutcome], nodes_of: Any, order: list[str]) -> dict[str, Share]:
+Reaches = Counter[tuple[frozenset[str], frozenset[str]]]
+
+
+def _reaches(outcomes: Iterable[ItemOutcome]) -> Reaches:
+    """How many items share each (objectives reached, objectives aligned through) pair: a
+    backlog has few distinct pairs, so tallies walk those rather than every item."""
+    return Counter((frozenset(o.reached) | frozenset(o.objectives), frozenset(o.objectives))
+                   for o in outcomes)
+
+
+def _tally(reaches: Reaches, nodes_of: Any, order: list[str]) -> dict[str, Share]:
     """Per node: items reaching it through any objective, and items aligned through it.
 
     `nodes_of` maps a set of objective ids to the nodes (objectives, bets, strategies) they
@@ -149,11 +160,11 @@ def _tally(outcomes: Iterable[ItemOutcome], nodes_of: Any, order: list[str]) -> 
     """
     items: dict[str, int] = dict.fromkeys(order, 0)
     aligned: dict[str, int] = dict.fromkeys(order, 0)
-    for outcome in outcomes:
-        for node in nodes_of(set(outcome.reached) | set(outcome.objectives)):
-            items[node] = items.get(node, 0) + 1
-        for node in nodes_of(set(outcome.objectives)):
-            aligned[node] = aligned.get(node, 0) + 1
+    for (reached, active), count in reaches.items():
+        for node in nodes_of(reached):
+            items[node] = items.get(node, 0) + count
+        for node in nodes_of(active):
+            aligned[node] = aligned.get(node, 0) + count
     return {node: Share(items[node], aligned.get(node, 0)) for node in items}
 
 
