@@ -101,6 +101,7 @@ class Tracer:
         broken: list[str] = []
         ancestors: list[str] = []
         seen = {item.key}
+        revisited = False  # no node met twice and the walk finished: no loop to look for
         frontier = [item]
         for _ in range(MAX_DEPTH):
             if not frontier:
@@ -110,6 +111,7 @@ class Tracer:
                 self._visit(node, item, reached, broken)
                 for parent_key in node.parents:
                     if parent_key in seen:
+                        revisited = True
                         continue
                     seen.add(parent_key)
                     parent = self.graph.get(parent_key)
@@ -120,7 +122,7 @@ class Tracer:
                     ancestors.append(parent_key)
                     next_frontier.append(parent)
             frontier = next_frontier
-        loop = _loop_above(item, self.graph)
+        loop = _loop_above(item, self.graph) if revisited or frontier else ()
         if loop:
             broken.append(f"the parent chain of {item.key} loops: {' → '.join(loop)}")
         holding = self.ownership.holder(item)
