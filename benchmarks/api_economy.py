@@ -154,7 +154,7 @@ def change_one_percent(fo: FakeOrg, seed: int) -> int:
     chosen_linear = rng.sample(linear, max(1, len(linear) // 100))
     for key in chosen_jira:
         fields = jira[key]["fields"]
-        own = epics.get(fields["project"]["key"]) or [None]
+        own: list[str | None] = [*epics.get(fields["project"]["key"], [])] or [None]
         epic = None if fields.get("parent") or fields.get(EPIC_LINK) else rng.choice(own)
         fo.jira.update_fields(key, parent={"key": epic} if epic else None,
                               **{EPIC_LINK: None})
