@@ -7,7 +7,7 @@ are translated and duplicated — one site has four fields called "Team"), then 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ class FieldIds:
         return tuple(f for f in (self.epic_link, self.parent_link, self.team) if f)
 
 
-def _pick(fields: list[Mapping[str, Any]], types: Iterable[str], name: str) -> str | None:
+def _pick(fields: Sequence[Mapping[str, Any]], types: Iterable[str], name: str) -> str | None:
     """By custom type (preferring the one with the expected name), else by name alone."""
     wanted = tuple(types)
     typed = [f for f in fields if (f.get("schema") or {}).get("custom") in wanted]
@@ -40,7 +40,7 @@ def _pick(fields: list[Mapping[str, Any]], types: Iterable[str], name: str) -> s
     return None
 
 
-def resolve_from_field_list(fields: list[Mapping[str, Any]]) -> FieldIds:
+def resolve_from_field_list(fields: Sequence[Mapping[str, Any]]) -> FieldIds:
     """Resolve from `GET /rest/api/2/field` (a list of field definitions)."""
     return FieldIds(
         epic_link=_pick(fields, (EPIC_LINK_TYPE,), "Epic Link"),
@@ -51,6 +51,8 @@ def resolve_from_field_list(fields: list[Mapping[str, Any]]) -> FieldIds:
 
 def resolve_from_names(names: Mapping[str, str]) -> FieldIds:
     """Resolve from a search response's `names` map (`expand=names`), as exports carry it."""
-    as_list = [{"id": fid, "name": name, "custom": fid.startswith("customfield_")}
-               for fid, name in names.items()]
+    as_list: list[Mapping[str, Any]] = [
+        {"id": fid, "name": name, "custom": fid.startswith("customfield_")}
+        for fid, name in names.items()
+    ]
     return resolve_from_field_list(as_list)

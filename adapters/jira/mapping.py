@@ -19,9 +19,8 @@ def _key_of(value: Any) -> str | None:
     """Epic/parent references come as a key string, or an object with `key`."""
     if isinstance(value, str) and value.strip():
         return value.strip()
-    if isinstance(value, Mapping) and isinstance(value.get("key"), str):
-        return value["key"]
-    return None
+    key = value.get("key") if isinstance(value, Mapping) else None
+    return key if isinstance(key, str) else None
 
 
 def _text(value: Any) -> str | None:

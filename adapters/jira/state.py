@@ -89,7 +89,8 @@ def _comment_props(comment: Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(raw, Mapping):
         return raw
     if isinstance(raw, list):
-        return {p.get("key"): p.get("value") for p in raw if isinstance(p, Mapping)}
+        return {str(p["key"]): p.get("value") for p in raw
+                if isinstance(p, Mapping) and p.get("key") is not None}
     return {}
 
 
