@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import ConfigDict, field_validator
 
-from aligner.adapter import AdapterContext, TrackerSettings, WriteResult
+from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, TrackerError
-from aligner.items import BacklogItem
-from aligner.plan import ItemPlan
+from aligner.plugins.adapter import AdapterContext, TrackerSettings, WriteResult
+from aligner.sync.plan import ItemPlan
 
 from .jira import mapping as jira_mapping
 from .jira.fields import FieldIds, resolve_from_names

@@ -14,24 +14,24 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .check import run_check
-from .config import load_config
-from .errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
-from .explain import render_explain
-from .formats import FORMATS, RunReport, build_report, render
-from .history import history_json, load_history, render_history
-from .logs import configure_logging
-from .progress import ProgressCallback, progress_for
-from .registry import rule_classes
-from .render_sync import render_outcome, render_plan, sync_json
-from .report import FAIL_ON, exit_code
-from .rule_docs import render_rule, render_rule_table
-from .run_report import report_json
-from .schema_export import model_schema
-from .starter import offline_starter, write_starter
-from .starter_discovered import discover, render_discovered, tracker_section
-from .sync import DEFAULT_STATE, run_sync
+from aligner import __version__
+from aligner.errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
+from aligner.init.discovered import discover, render_discovered, tracker_section
+from aligner.init.starter import offline_starter, write_starter
+from aligner.logs import configure_logging
+from aligner.mirror.history import history_json, load_history, render_history
+from aligner.model.json_schema import model_schema
+from aligner.model.load import load_config
+from aligner.plugins.registry import rule_classes
+from aligner.progress import ProgressCallback, progress_for
+from aligner.report.explain import render_explain
+from aligner.report.formats import FORMATS, RunReport, build_report, render
+from aligner.report.model import report_json
+from aligner.report.rule_docs import render_rule, render_rule_table
+from aligner.report.summary import FAIL_ON, exit_code
+from aligner.report.sync import render_outcome, render_plan, sync_json
+from aligner.sync.check import run_check
+from aligner.sync.run import DEFAULT_STATE, run_sync
 
 
 def config_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,6 +1,9 @@
-"""The exceptions the CLI turns into one line and an exit code."""
+"""The exceptions the CLI turns into one line and an exit code, and their "did you mean" hints."""
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,7 +41,11 @@ class RetriableError(TrackerError):
         self.retry_after = retry_after
 
 
-class IncompleteRun(AlignerError):
-    """The run did not finish everything it planned (budget, rate limit, failed writes)."""
-
-    exit_code = EXIT_TRACKER
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix when a near name exists, else an empty string."""
+    candidates = list(known)
+    folded = {c.casefold(): c for c in candidates}
+    if name.casefold() in folded and folded[name.casefold()] != name:
+        return f" (did you mean {folded[name.casefold()]!r}?)"
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -15,7 +15,7 @@ from typing import TypeVar
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.stop import stop_base
 
-from .errors import RetriableError, TrackerError
+from aligner.errors import RetriableError, TrackerError
 
 T = TypeVar("T")
 

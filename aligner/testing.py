@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .config import config_from_text
-from .engine import evaluate
-from .items import BacklogItem, TicketFlags
+from aligner.engine.evaluate import evaluate
+from aligner.engine.items import BacklogItem, TicketFlags
+from aligner.model.load import config_from_text
 
 DEFAULT_AS_OF = date(2026, 11, 15)
 

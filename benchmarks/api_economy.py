@@ -40,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aligner.sync import SyncOutcome, run_sync
+from aligner.sync.run import SyncOutcome, run_sync
 
 from .fake_orgs import FakeOrg, build
 from .org import AS_OF

@@ -70,7 +70,7 @@ def _timing(module: Any, names: tuple[str, ...], into: dict[str, float],
 def unprofiled_phases(folder: Path, manifest: dict[str, Any],
                       clock: Callable[[], float] = time.process_time) -> dict[str, float]:
     """Unprofiled time of each phase of one check, as `run_check` calls them."""
-    import aligner.check as check_module
+    import aligner.sync.check as check_module
 
     spent: dict[str, float] = {}
     start = clock()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aligner.findings import Violation
-from aligner.rule import Rule
-from aligner.trace import Trace
+from aligner.engine.findings import Violation
+from aligner.engine.rule import Rule
+from aligner.engine.trace import Trace
 
 
 class Unowned(Rule):

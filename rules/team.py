@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aligner.findings import Violation
-from aligner.rule import Rule
-from aligner.trace import RunView
+from aligner.engine.findings import Violation
+from aligner.engine.rule import Rule
+from aligner.engine.trace import RunView
 
 
 class LowAlignmentOptions(BaseModel):

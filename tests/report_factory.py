@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from aligner.engine import Evaluation, ItemOutcome
-from aligner.findings import Finding
-from aligner.gate import judge
-from aligner.metrics import compute_metrics
-from aligner.model import OperatingModel
-from aligner.run_report import RunReport
+from aligner.engine.evaluate import Evaluation, ItemOutcome
+from aligner.engine.findings import Finding
+from aligner.model.schema import OperatingModel
+from aligner.report.gate import judge
+from aligner.report.metrics import compute_metrics
+from aligner.report.model import RunReport
 
 HOSTILE = 'Fix <script>alert("x")</script> | & ]]> `code` *bold* [link](http://evil) \x00\x0b\nnext'
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from aligner.check import run_check
+from aligner.sync.check import run_check
 from benchmarks.api_economy import measure
 from benchmarks.generate import write_org
 

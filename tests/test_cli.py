@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.registry import rule_classes
-from aligner.rule_docs import missing_sections
+from aligner.plugins.registry import rule_classes
+from aligner.report.rule_docs import missing_sections
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
 AS_OF = ["--as-of", "2026-11-15"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.config import config_from_text, load_config
 from aligner.errors import ConfigError
+from aligner.model.load import config_from_text, load_config
 
 BASE = """\
 version: 1

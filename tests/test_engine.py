@@ -7,16 +7,16 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from aligner.comment import render_markdown, render_plain
-from aligner.comment_builder import build_comment
-from aligner.config import load_config
-from aligner.engine import RULE_ERROR_CODE, evaluate
-from aligner.findings import Violation
-from aligner.registry import rule_classes
-from aligner.rule import Rule
-from aligner.selection import RuleSet
+from aligner.comment.compose import build_comment
+from aligner.comment.document import render_markdown, render_plain
+from aligner.engine.evaluate import RULE_ERROR_CODE, evaluate
+from aligner.engine.findings import Violation
+from aligner.engine.rule import Rule
+from aligner.engine.selection import RuleSet
+from aligner.engine.trace import Trace
+from aligner.model.load import load_config
+from aligner.plugins.registry import rule_classes
 from aligner.testing import make_item
-from aligner.trace import Trace
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
 
@@ -52,7 +52,7 @@ def test_the_comment_says_what_why_trace_fix_and_how_to_waive() -> None:
             captured["trace"], captured["findings"] = trace, findings
 
     config = load_config(ACME)
-    from aligner.collect import collect, open_adapters
+    from aligner.sync.read import collect, open_adapters
 
     evaluate(config, collect(open_adapters(config)).graph, date(2026, 11, 15), on_item=keep)
     comment = build_comment(captured["trace"], captured["findings"], rule_classes(),  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.adapter import AdapterContext
 from aligner.errors import ConfigError
+from aligner.plugins.adapter import AdapterContext
 from aligner_adapters.file import FileAdapter, FileSettings
 
 REAL = Path(__file__).parent / "data" / "real"

@@ -9,7 +9,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.state import StateStore
+from aligner.mirror.store import StateStore
 
 
 def summary(checkout: tuple[int, int], payments: tuple[int, int], **more: Any) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from aligner import starter_discovered
+from aligner.init import discovered as starter_discovered
 from aligner.cli import cli
-from aligner.config import load_config
-from aligner.discovery import Discovery, Found
-from aligner.starter import offline_starter, quarter, slug
-from aligner.starter_discovered import render_discovered, tracker_section
+from aligner.init.discovered import render_discovered, tracker_section
+from aligner.init.starter import offline_starter, quarter, slug
+from aligner.model.load import load_config
+from aligner.plugins.discovery import Discovery, Found
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -16,10 +16,10 @@ import yaml
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.collect import PROGRESS_EVERY, collect
-from aligner.items import BacklogItem
+from aligner.engine.items import BacklogItem
 from aligner.logs import SECRETS, SecretFilter, configure_logging, secret_env_names
 from aligner.progress import TerminalProgress, progress_for
+from aligner.sync.read import PROGRESS_EVERY, collect
 from tests.fakes.jira import FakeJira
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"

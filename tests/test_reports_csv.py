@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.render_csv import COLUMNS, render_csv
+from aligner.report.csv import COLUMNS, render_csv
 from tests.report_factory import finding, outcome, report
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"

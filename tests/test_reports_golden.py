@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.formats import FORMATS
+from aligner.report.formats import FORMATS
 from tests.golden import assert_golden
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"

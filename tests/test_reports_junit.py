@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.render_junit import render_junit
+from aligner.report.junit import render_junit
 from tests.report_factory import HOSTILE, finding, outcome, report
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"

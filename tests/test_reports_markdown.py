@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aligner.render_markdown import escape, render_markdown
+from aligner.report.markdown import escape, render_markdown
 from tests.report_factory import HOSTILE, finding, outcome, report
 
 

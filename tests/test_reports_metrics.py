@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from aligner.check import run_check
-from aligner.metrics import compute_metrics
+from aligner.report.metrics import compute_metrics
+from aligner.sync.check import run_check
 from tests.report_factory import outcome, report
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.starter import offline_starter
+from aligner.init.starter import offline_starter
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
 

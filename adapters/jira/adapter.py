@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from aligner.adapter import AdapterContext, WriteResult
-from aligner.discovery import Discovery
+from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError
-from aligner.items import BacklogItem
-from aligner.plan import ItemPlan
+from aligner.plugins.adapter import AdapterContext, WriteResult
+from aligner.plugins.discovery import Discovery
+from aligner.sync.plan import ItemPlan
 
 from .discover import discover
 from .fields import FieldIds

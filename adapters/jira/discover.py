@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from aligner.discovery import Discovery, Found
 from aligner.errors import TrackerError
+from aligner.plugins.discovery import Discovery, Found
 
 from .paging import offset_pages
 from .reader import Site, search

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aligner.items import NO_FLAGS, BacklogItem, TicketFlags
+from aligner.engine.items import NO_FLAGS, BacklogItem, TicketFlags
 
 from .fields import FieldIds
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aligner.errors import AuthError, TrackerError
-from aligner.plan import CREATE, ItemPlan
+from aligner.sync.plan import CREATE, ItemPlan
 
 from .reader import BATCH, Site
 from .state import marked_adf

@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from aligner.comment import BulletList, Comment, Inline, Link, Paragraph
+from aligner.comment.document import BulletList, Comment, Inline, Link, Paragraph
 
 ZWSP = "\u200b"  # breaks a pattern (emoticon, autolink) without changing what readers see
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from aligner.adapter import TrackerSettings
 from aligner.errors import ConfigError
+from aligner.plugins.adapter import TrackerSettings
 
 CLOUD = "cloud"
 DATACENTER = "datacenter"

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
-from aligner.adapter import WriteResult
-from aligner.comment import Comment
+from aligner.comment.document import Comment
 from aligner.errors import AuthError, RetriableError, TrackerError
-from aligner.plan import CREATE, DELETE, UPDATE, ItemPlan
+from aligner.plugins.adapter import WriteResult
+from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
 
 from .mapping import STATE_PROPERTY
 from .paging import offset_pages

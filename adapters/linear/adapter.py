@@ -6,11 +6,11 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from aligner.adapter import AdapterContext, WriteResult
-from aligner.discovery import Discovery
-from aligner.items import BacklogItem
-from aligner.plan import ItemPlan
+from aligner.engine.items import BacklogItem
+from aligner.plugins.adapter import AdapterContext, WriteResult
+from aligner.plugins.discovery import Discovery
 from aligner.retry import RetryPolicy
+from aligner.sync.plan import ItemPlan
 
 from .discover import discovery
 from .labels import LabelBook

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from aligner.discovery import Discovery, Found
+from aligner.plugins.discovery import Discovery, Found
 
 from .reader import Workspace
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aligner.items import INITIATIVE, ISSUE, NO_FLAGS, PROJECT, BacklogItem, TicketFlags
+from aligner.engine.items import INITIATIVE, ISSUE, NO_FLAGS, PROJECT, BacklogItem, TicketFlags
 
 CLOSED_STATES = frozenset({"completed", "canceled"})
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, TrackerError
-from aligner.items import BacklogItem
 from aligner.retry import RetryPolicy, call_with_retry
 
 from . import documents as docs

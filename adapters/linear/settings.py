@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
-from aligner.adapter import TrackerSettings
 from aligner.errors import ConfigError
+from aligner.plugins.adapter import TrackerSettings
 
 DEFAULT_URL = "https://api.linear.app/graphql"
 _LOOPBACK_NAMES = frozenset({"localhost"})

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
-from aligner.comment import Comment, render_markdown
-from aligner.items import TicketFlags
+from aligner.comment.document import Comment, render_markdown
+from aligner.engine.items import TicketFlags
 
 from .documents import STATE_MARKER
 

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from aligner.adapter import WriteResult
 from aligner.errors import AuthError, TrackerError
-from aligner.plan import CREATE, DELETE, UPDATE, ItemPlan
+from aligner.plugins.adapter import WriteResult
+from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
 
 from .documents import WRITE_BATCH_ITEMS
 from .labels import LabelBook, Need

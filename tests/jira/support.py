@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from aligner.adapter import AdapterContext
-from aligner.comment import BulletList, Comment, Link, Paragraph, Text
-from aligner.items import BacklogItem
-from aligner.plan import ItemPlan, plan_item
+from aligner.comment.document import BulletList, Comment, Link, Paragraph, Text
+from aligner.engine.items import BacklogItem
+from aligner.plugins.adapter import AdapterContext
+from aligner.sync.plan import ItemPlan, plan_item
 from aligner_adapters.jira import JiraAdapter, JiraSettings
 from tests.fakes.jira import FakeJira
 

@@ -11,9 +11,9 @@ import responses
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.config import load_config
-from aligner.discovery import Found
 from aligner.errors import AuthError
+from aligner.model.load import load_config
+from aligner.plugins.discovery import Found
 from tests.fakes.jira import CLOUD, DATACENTER, FakeJira
 
 from .support import adapter

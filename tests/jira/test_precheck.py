@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from aligner.adapter import WriteResult
 from aligner.cli import cli
-from aligner.items import BacklogItem
-from aligner.plan import CREATE, UPDATE, ItemPlan
+from aligner.engine.items import BacklogItem
+from aligner.plugins.adapter import WriteResult
+from aligner.sync.plan import CREATE, UPDATE, ItemPlan
 from aligner_adapters.jira.precheck import windows
 from aligner_adapters.jira.state import ADF_MARKER, mark_adf, marked_adf
 from tests.fakes.jira import CLOUD, DATACENTER, FakeJira, Recorded

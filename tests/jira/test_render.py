@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from aligner.comment import BulletList, Comment, Link, Paragraph, Text
+from aligner.comment.document import BulletList, Comment, Link, Paragraph, Text
 from aligner_adapters.jira.render import escape_wiki, render_adf, render_wiki
 from aligner_adapters.jira.state import digest_in_wiki, wiki_marker
 from tests.fakes.jira_routes import adf_problem

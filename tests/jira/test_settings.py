@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from aligner.adapter import AdapterContext
 from aligner.errors import ConfigError
+from aligner.plugins.adapter import AdapterContext
 from aligner_adapters.jira import JiraAdapter, JiraSettings
 from aligner_adapters.jira.settings import CloudAuth, PatAuth
 

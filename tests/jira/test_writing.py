@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aligner.plan import CREATE, DELETE, UPDATE
+from aligner.sync.plan import CREATE, DELETE, UPDATE
 from tests.fakes.jira import FakeJira
 
 from .support import DANGLING, adapter, full_run, plans_for, seed_backlog
@@ -78,7 +78,7 @@ def test_keep_on_resolve_edits_the_comment_to_a_resolved_note(fake: FakeJira) ->
                                    else {"customfield_12311120": "PLAT-1"}))
     run = adapter(fake, jql="project = CHK")
     items = list(run.fetch())
-    from aligner.comment import Comment, Paragraph, Text
+    from aligner.comment.document import Comment, Paragraph, Text
 
     note = Comment((Paragraph((Text("Resolved."),)),))
     [plan] = plans_for(items, ["PLAT-1"], on_resolve="keep", resolved_body=note)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import responses
 
-from aligner.adapter import AdapterContext
+from aligner.plugins.adapter import AdapterContext
 from aligner.retry import RetryPolicy
 from aligner_adapters.linear import LinearAdapter, LinearSettings
 from tests.fakes.linear import FakeLinear

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.config import load_config
-from aligner.discovery import Found
 from aligner.errors import ConfigError
+from aligner.model.load import load_config
+from aligner.plugins.discovery import Found
 from aligner_adapters.linear.documents import TEAM_PAGE_SIZE
 from tests.fakes.linear import FakeLinear
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from aligner.errors import AuthError, TrackerError
-from aligner.plan import CREATE
+from aligner.sync.plan import CREATE
 from aligner_adapters.linear.state import comment_body
 from aligner_adapters.linear.transport import prepare
 from tests.fakes.linear import FakeLinear

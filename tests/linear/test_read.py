@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aligner.items import INITIATIVE, PROJECT
+from aligner.engine.items import INITIATIVE, PROJECT
 from aligner_adapters.linear.documents import ISSUE_PAGE_SIZE
 from tests.fakes.linear import FakeLinear
 

@@ -9,9 +9,9 @@ import pytest
 import responses
 from pydantic import ValidationError
 
-from aligner.adapter import AdapterContext
-from aligner.config import config_from_text
 from aligner.errors import ConfigError
+from aligner.model.load import config_from_text
+from aligner.plugins.adapter import AdapterContext
 from aligner_adapters.linear import LinearAdapter, LinearSettings
 from tests.fakes.linear import FakeLinear
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import re
 
-from aligner.comment import escape_markdown
-from aligner.items import BacklogItem
-from aligner.plan import DELETE, UPDATE
+from aligner.comment.document import escape_markdown
+from aligner.engine.items import BacklogItem
+from aligner.sync.plan import DELETE, UPDATE
 from aligner_adapters.linear import LinearAdapter
 from aligner_adapters.linear.documents import WRITE_BATCH_ITEMS
 from aligner_adapters.linear.state import digest_of

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aligner.comment import BulletList, Comment, Paragraph, Text
-from aligner.items import BacklogItem
-from aligner.plan import ItemPlan, plan_item
+from aligner.comment.document import BulletList, Comment, Paragraph, Text
+from aligner.engine.items import BacklogItem
+from aligner.sync.plan import ItemPlan, plan_item
 from tests.fakes.linear import FakeLinear
 
 UNTRACED = "aligner:untraced"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 import aligner.cli
-from aligner.sync import SyncOutcome, run_sync
+from aligner.sync.run import SyncOutcome, run_sync
 from tests.sync.harness import AS_OF, UNTRACED, Harness
 
 from .support import assert_no_traceback, assert_one_line_error, invoke

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aligner.items import BacklogItem
+from aligner.engine.items import BacklogItem
 from aligner_adapters.jira import mapping as jira_mapping
 from aligner_adapters.jira.fields import FieldIds
 from aligner_adapters.linear import mapping as linear_mapping

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aligner.sync import run_sync
+from aligner.sync.run import run_sync
 from aligner_adapters.linear.state import digest_of
 from tests.sync.harness import Harness
 

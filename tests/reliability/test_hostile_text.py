@@ -8,7 +8,7 @@ import re
 
 from hypothesis import given, settings
 
-from aligner.comment import BulletList, Comment, Paragraph, Text, render_markdown
+from aligner.comment.document import BulletList, Comment, Paragraph, Text, render_markdown
 from aligner_adapters.jira.render import escape_wiki, render_adf, render_wiki
 
 from .hostile import (

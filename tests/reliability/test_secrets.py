@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 import aligner.cli
-from aligner.check import run_check
-from aligner.sync import run_sync
+from aligner.sync.check import run_check
+from aligner.sync.run import run_sync
 from tests.sync.harness import Harness
 from tests.sync.jira_harness import JiraHarness
 

@@ -35,7 +35,7 @@ def test_rule_case(case: RuleCase) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    from aligner.registry import rule_classes
+    from aligner.plugins.registry import rule_classes
 
     covered = {code for case in CASES for _, code in case.expect}
     assert covered >= set(rule_classes())

@@ -16,7 +16,7 @@ from typing import Any
 import responses
 import yaml
 
-from aligner.sync import SyncOutcome, run_sync
+from aligner.sync.run import SyncOutcome, run_sync
 
 AS_OF = date(2026, 11, 15)
 UNTRACED = ("T-2", "T-3", "T-4")  # symbolic keys; each harness maps them to real ones

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from aligner.comment import Comment, Paragraph, Text
-from aligner.items import BacklogItem, TicketFlags
-from aligner.plan import CREATE, DELETE, RESOLVED, UPDATE, plan_item
-from aligner.state import StateLocked, StateStore
-from aligner.writeplan import digest_of, within_budget, write_cost
+from aligner.comment.document import Comment, Paragraph, Text
+from aligner.engine.items import BacklogItem, TicketFlags
+from aligner.mirror.store import StateLocked, StateStore
+from aligner.sync.plan import CREATE, DELETE, RESOLVED, UPDATE, plan_item
+from aligner.sync.planner import digest_of, within_budget, write_cost
 
 BODY = Comment((Paragraph((Text("x"),)),))
 UNTRACED = frozenset({"aligner:untraced"})

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from aligner.cli import cli
-from aligner.state import StateLocked, StateStore
+from aligner.mirror.store import StateLocked, StateStore
 from tests.sync.harness import AS_OF, UNTRACED, Harness
 from tests.sync.jira_harness import JiraHarness
 
@@ -150,8 +150,8 @@ def test_killed_mid_apply_converges_without_duplicate_comments(
 
 
 def _adapter(tracker: Harness) -> object:
-    from aligner.collect import open_adapters
-    from aligner.config import load_config
+    from aligner.model.load import load_config
+    from aligner.sync.read import open_adapters
 
     return open_adapters(load_config(tracker.config), env=tracker.env())[tracker.name]
 

@@ -1,0 +1,129 @@
+"""The rule engine: trace every open item, run the selected rules, waive, tally."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from aligner.engine.findings import Finding, Violation
+from aligner.engine.items import BacklogItem
+from aligner.engine.rule import Rule
+from aligner.engine.trace import RunView, Trace, Tracer
+from aligner.engine.waivers import Waivers
+from aligner.model.load import LoadedConfig
+
+RULE_ERROR_CODE = "AL000"  # the engine's own finding when a rule crashes; never on tickets
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """The compact per-item record reports aggregate (kept for every evaluated item)."""
+
+    key: str
+    source: str
+    team: str | None
+    aligned: bool
+    objectives: tuple[str, ...]  # reached objective ids whose path is active
+    chains: tuple[tuple[str, ...], ...]  # the active chains ("objective X", "bet Y", ...)
+    reached: tuple[str, ...] = ()  # every reached objective id, active or not (for metrics)
+
+
+@dataclass
+class Evaluation:
+    """The result of one check run."""
+
+    as_of: date
+    fetched: int
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+    waivers: Waivers | None = None
+
+    @property
+    def evaluated(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def aligned(self) -> int:
+        return sum(o.aligned for o in self.outcomes)
+
+
+OnItem = Callable[[Trace, list[Finding]], None]
+
+
+def evaluate(config: LoadedConfig, graph: Mapping[str, BacklogItem], as_of: date,
+             fetched: int | None = None, on_item: OnItem | None = None) -> Evaluation:
+    """Check every open issue in `graph`; `on_item` sees each trace with its findings."""
+    model = config.model
+    prefixes = {name: getattr(s, "objective_label_prefix", "okr:")
+                for name, s in config.trackers.items()}
+    tracer = Tracer(model, graph, as_of, prefixes)
+    waivers = Waivers.build(model.waivers, config.waiver_codes, as_of,
+                            model.writeback.waive_label)
+    result = Evaluation(as_of, len(graph) if fetched is None else fetched, waivers=waivers)
+    view = RunView(as_of)
+    item_rules = [r for r in config.rule_set.rules if r.scope == "item"]
+    for item in graph.values():
+        if not item.evaluated:
+            continue
+        trace = tracer.trace(item)
+        view.count(trace)
+        found = [waivers.apply(f, item) for f in _item_findings(config, item_rules, trace)]
+        result.findings.extend(found)
+        result.outcomes.append(_outcome(trace))
+        if on_item is not None:
+            on_item(trace, found)
+    for rule in config.rule_set.rules:
+        if rule.scope == "run":
+            result.findings.extend(waivers.apply(f, None) for f in _run_findings(config, rule,
+                                                                                    view))
+    return result
+
+
+def _item_findings(config: LoadedConfig, rules: list[Rule], trace: Trace) -> list[Finding]:
+    item = trace.item
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            violations = list(rule.check(trace))
+        except Exception as error:  # a broken rule must not kill the run (DESIGN §11)
+            out.append(_crash(rule, item, trace.holder, error))
+            continue
+        if not violations:  # the common case: most rules pass most items
+            continue
+        severity = config.rule_set.severity(rule)
+        out.extend(
+            Finding(rule.code, rule.name, severity, item.key, item.source, item.url,
+                    v.team or trace.holder, v.message, v.fix)
+            for v in violations
+        )
+    return out
+
+
+def _run_findings(config: LoadedConfig, rule: Rule, view: RunView) -> list[Finding]:
+    try:
+        violations: list[Violation] = list(rule.check_run(view))
+    except Exception as error:
+        return [_crash(rule, None, None, error)]
+    severity = config.rule_set.severity(rule)
+    return [Finding(rule.code, rule.name, severity, None, None, None, v.team, v.message, v.fix,
+                    on_ticket=False) for v in violations]
+
+
+def _crash(rule: Rule, item: BacklogItem | None, team: str | None,
+           error: Exception) -> Finding:
+    where = f" on {item.key}" if item else ""
+    return Finding(
+        RULE_ERROR_CODE, "rule-error", "error", item.key if item else None,
+        item.source if item else None, item.url if item else None, team,
+        f"rule {rule.code} ({rule.name}) crashed{where}: {type(error).__name__}: {error}",
+        f"report this to the maintainer of rule {rule.code}; other rules still ran",
+        on_ticket=False,
+    )
+
+
+def _outcome(trace: Trace) -> ItemOutcome:
+    active = [r.status for r in trace.reached if r.status.state == "aligned"]
+    return ItemOutcome(trace.item.key, trace.item.source, trace.holder, trace.aligned,
+                       tuple(s.objective for s in active), tuple(s.chain for s in active),
+                       tuple(r.status.objective for r in trace.reached))

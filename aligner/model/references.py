@@ -1,0 +1,47 @@
+"""Cross-reference checks on a shape-valid model: ids that must exist, ids that must be unique."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aligner.errors import ConfigError, did_you_mean
+from aligner.model.schema import OperatingModel
+
+ErrorAt = Callable[[tuple[Any, ...], str], ConfigError]
+
+
+def check_references(model: OperatingModel, error: ErrorAt) -> None:
+    """Raise the first broken reference as a located ConfigError."""
+    strategies = _unique("strategy", (s.id for s in model.strategy), error)
+    bets = _unique("bets", (b.id for b in model.bets), error)
+    _unique("objectives", (o.id for o in model.objectives), error)
+    teams = _unique("teams", (t.id for t in model.teams), error)
+    for i, bet_id in enumerate(bets):
+        if bet_id in strategies:
+            raise error(("bets", i, "id"), f"{bet_id!r} is both a bet and a strategy id")
+    for i, bet in enumerate(model.bets):
+        _known(bet.strategy, strategies, ("bets", i, "strategy"), "strategy", error)
+    for i, objective in enumerate(model.objectives):
+        _known(objective.team, teams, ("objectives", i, "team"), "team", error)
+        if objective.supports is not None:
+            _known(objective.supports, [*bets, *strategies], ("objectives", i, "supports"),
+                   "bet or strategy", error)
+        for j, team in enumerate(objective.contributors):
+            _known(team, teams, ("objectives", i, "contributors", j), "team", error)
+
+
+def _unique(section: str, ids: Iterable[str], error: ErrorAt) -> list[str]:
+    seen: list[str] = []
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            raise error((section, i, "id"), f"duplicate id {item_id!r} (first at index "
+                        f"{seen.index(item_id)})")
+        seen.append(item_id)
+    return seen
+
+
+def _known(value: str, known: list[str], path: tuple[Any, ...], kind: str,
+           error: ErrorAt) -> None:
+    if value not in known:
+        raise error(path, f"unknown {kind} {value!r}{did_you_mean(value, known)}")

@@ -1,0 +1,143 @@
+"""The operating model (`aligner.yaml`, format version 1) as pydantic models.
+
+Only shapes and per-field rules live here; cross-references (unknown ids, duplicates) are
+checked by `aligner.model.references`, and loading with line numbers by `aligner.model.load`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LINK_PATTERN = (
+    r"^(jira:[A-Za-z][A-Za-z0-9_]*-\d+"
+    r"|linear:(project|initiative):.+"
+    r"|linear:[A-Za-z][A-Za-z0-9_]*-\d+)$"
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Strategy(Strict):
+    id: str = Field(min_length=1)
+    name: str = ""
+    status: Literal["active", "retired"] = "active"
+
+
+class Bet(Strict):
+    id: str = Field(min_length=1)
+    name: str = ""
+    strategy: str = Field(min_length=1)
+    status: Literal["active", "retired"] = "active"
+    links: tuple[str, ...] = ()
+
+    @field_validator("links")
+    @classmethod
+    def _links(cls, links: tuple[str, ...]) -> tuple[str, ...]:
+        return check_links(links)
+
+
+class Period(Strict):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Objective(Strict):
+    id: str = Field(min_length=1)
+    name: str = ""
+    team: str = Field(min_length=1)
+    supports: str | None = None
+    period: Period | None = None
+    status: Literal["active", "done", "dropped"] = "active"
+    contributors: tuple[str, ...] = ()
+    key_results: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    @field_validator("links")
+    @classmethod
+    def _links(cls, links: tuple[str, ...]) -> tuple[str, ...]:
+        return check_links(links)
+
+
+class JiraOwnership(Strict):
+    projects: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    team_ids: tuple[str, ...] = ()
+
+
+class LinearOwnership(Strict):
+    teams: tuple[str, ...] = ()
+
+
+class Owns(Strict):
+    jira: JiraOwnership = JiraOwnership()
+    linear: LinearOwnership = LinearOwnership()
+    labels: tuple[str, ...] = ()
+
+
+class Team(Strict):
+    id: str = Field(min_length=1)
+    name: str = ""
+    owns: Owns = Owns()
+
+
+class RuleSettings(Strict):
+    select: tuple[str, ...] = ("AL",)
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Literal["error", "warning"]] = {}
+    options: dict[str, dict[str, Any]] = {}
+
+
+class Waiver(Strict):
+    items: tuple[str, ...] = Field(min_length=1)
+    codes: tuple[str, ...] = ()
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: date
+
+
+class Writeback(Strict):
+    label_prefix: str = Field(default="aligner:", min_length=1)
+    comment: bool = True
+    on_resolve: Literal["delete", "keep"] = "delete"
+    waive_label: str = "aligner:waive"
+    max_writes: int = Field(default=500, ge=0)
+
+
+class OperatingModel(Strict):
+    """The whole model file. `trackers` holds raw sections, validated by each adapter."""
+
+    version: Literal[1]
+    strategy: tuple[Strategy, ...] = ()
+    bets: tuple[Bet, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    teams: tuple[Team, ...] = ()
+    trackers: dict[str, Any] = {}
+    rules: RuleSettings = RuleSettings()
+    waivers: tuple[Waiver, ...] = ()
+    writeback: Writeback = Writeback()
+
+
+def check_links(links: tuple[str, ...]) -> tuple[str, ...]:
+    """Reject malformed link strings (`jira:KEY-1`, `linear:project:…`, …)."""
+    for link in links:
+        if not re.match(LINK_PATTERN, link):
+            raise ValueError(
+                f"malformed link {link!r} (expected jira:KEY-1, linear:project:<id or name>, "
+                "linear:initiative:<id or name> or linear:TEAM-1)"
+            )
+    return links

@@ -1,0 +1,104 @@
+"""What an adapter is: it turns a tracker into BacklogItems and applies write plans.
+
+Adapters are found through the `aligner.adapters` entry-point group; each entry point names a
+class built as `cls(settings, context)`. The core never imports an adapter module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict
+
+from aligner.engine.items import BacklogItem
+from aligner.plugins.discovery import Discovery
+from aligner.sync.plan import ItemPlan
+
+
+@dataclass(frozen=True)
+class AdapterContext:
+    """What an adapter may know beyond its own settings."""
+
+    base_dir: Path  # relative paths in settings are relative to the model file
+    env: Mapping[str, str]  # where secrets are read from (os.environ in production)
+    label_prefix: str = "aligner:"  # managed labels: the only labels an adapter may touch
+    waive_label: str = "aligner:waive"
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. {"sleep": fake_sleep} in tests
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The outcome of applying one item's plan."""
+
+    key: str
+    requests: int  # write requests actually sent for this item
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """The interface every tracker adapter implements."""
+
+    name: str
+
+    def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
+        """Stream the items in scope (open and done), containers included.
+
+        With `since`, only items updated at or after it (the adapter adds its own overlap).
+        """
+        ...
+
+    def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Fetch ancestors the stream referred to but did not contain, in batches.
+
+        Keys that do not exist are simply not yielded (the trace reports them as broken).
+        """
+        ...
+
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
+        """Apply write plans, one result per plan, in order; one failure never stops the rest.
+
+        `recover` is set after an interrupted run: look for an existing aligner comment
+        before creating one, since the interrupted run may have created it.
+        """
+        ...
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests made so far (0 for offline adapters)."""
+        ...
+
+
+@runtime_checkable
+class Discoverer(Protocol):
+    """Optional for adapters: list what `aligner init --from NAME` drafts a starter model from.
+
+    Jira: projects, their components and open epics; Linear: teams, projects and initiatives
+    (see `aligner.plugins.discovery.Discovery`). Read-only and cheap (a few requests, no issue
+    pages);
+    it must not depend on the scope settings (`jql`, `teams`): `init` passes placeholders.
+    """
+
+    def discover(self) -> Discovery:
+        ...
+
+
+class TrackerSettings(BaseModel):
+    """Keys every `trackers.<name>` section accepts; adapters subclass it with their own.
+
+    Each adapter class has a `Settings` attribute naming its subclass; the model loader
+    validates the section against it, so unknown keys get "did you mean" like the rest.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    objective_label_prefix: str = "okr:"  # a label okr:<objective id> names an objective
+    objective_field: str | None = None  # a field whose value is an objective id

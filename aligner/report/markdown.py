@@ -1,0 +1,154 @@
+"""The Markdown report: for a GitHub job summary (`>> $GITHUB_STEP_SUMMARY`) or a wiki page.
+
+Headline and gate, the team table with ✅/❌ against the bar, strategy coverage, then the
+findings of each team folded in `<details>`. Ticket-derived text is escaped so it cannot inject
+markup or break a table.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from urllib.parse import quote
+
+from aligner.engine.findings import Finding
+from aligner.report.coverage import idle_phrase
+from aligner.report.metrics import Share
+from aligner.report.model import RunReport
+from aligner.report.summary import counted, sort_findings
+
+NO_TEAM = "(no team)"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def escape(text: str) -> str:
+    """Plain text safe inside Markdown, a table cell and HTML: no markup, no cell breaks."""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def render_markdown(report: RunReport, max_per_team: int = 100) -> str:
+    """The whole Markdown document."""
+    live = counted(report.evaluation.findings)
+    sections = [
+        _headline(report, live),
+        _team_table(report, live),
+        _coverage(report),
+        _findings(live, max_per_team),
+        _footer(report),
+    ]
+    return "\n\n".join(s for s in sections if s).rstrip() + "\n"
+
+
+def _headline(report: RunReport, live: list[Finding]) -> str:
+    ev, metrics, gate = report.evaluation, report.metrics, report.gate
+    share = f"{ev.aligned / ev.evaluated:.1%}" if ev.evaluated else "n/a"
+    waived = len(ev.findings) - len(live)
+    lines = [f"## aligner: {ev.aligned} of {ev.evaluated} open items aligned ({share})", "",
+             f"As of {ev.as_of} · evaluated {ev.evaluated} open of {ev.fetched} fetched · "
+             f"{len(live)} findings" + (f" ({waived} waived)" if waived else "")]
+    if gate.min_aligned is not None:
+        mark = "❌ failed" if gate.below_min else "✅ passed"
+        lines += ["", f"**Gate {mark}:** {gate.aligned_ratio:.1%} of open items aligned "
+                      f"(`--min-aligned {gate.min_aligned:g}`)."]
+    below = metrics.below_bar()
+    if below:
+        teams = ", ".join(f"**{escape(t)}** ({s.ratio:.0%})" for t, s in below)
+        lines += ["", f"**Below the {metrics.team_bar:.0%} team bar:** {teams}"]
+    return "\n".join(lines)
+
+
+def _team_table(report: RunReport, live: list[Finding]) -> str:
+    metrics = report.metrics
+    bar = metrics.team_bar if metrics.team_bar is not None else report.gate.min_aligned
+    codes: dict[str, Counter[str]] = defaultdict(Counter)
+    for finding in live:
+        if finding.item is not None:
+            codes[finding.team or NO_TEAM][finding.code] += 1
+    rows = ["### Teams", "",
+            f"| team | items | aligned | share | {_bar_header(bar)} | top findings |",
+            "|---|--:|--:|--:|:-:|---|"]
+    for team, share in metrics.by_team.items():
+        rows.append(_team_row(team, share, _mark(share, bar), codes[team]))
+    if metrics.unheld:
+        unheld = Share(metrics.unheld, metrics.overall.aligned - sum(
+            s.aligned for s in metrics.by_team.values()))
+        rows.append(_team_row(NO_TEAM, unheld, "–", codes[NO_TEAM]))
+    return "\n".join(rows)
+
+
+def _bar_header(bar: float | None) -> str:
+    return f"≥ {bar:.0%}" if bar is not None else "bar"
+
+
+def _mark(share: Share, bar: float | None) -> str:
+    if bar is None:
+        return "–"
+    return "✅" if share.aligned >= bar * share.items else "❌"
+
+
+def _team_row(team: str, share: Share, mark: str, codes: Counter[str]) -> str:
+    top = ", ".join(f"{code}×{n}" for code, n in codes.most_common(3)) or "–"
+    return (f"| {escape(team)} | {share.items} | {share.aligned} | {share.ratio:.0%} | "
+            f"{mark} | {top} |")
+
+
+def _coverage(report: RunReport) -> str:
+    metrics = report.metrics
+    if not metrics.by_strategy:
+        return ""
+    rows = ["### Strategy coverage", "",
+            "Open items reaching each strategy and bet, and how many are aligned through it.", "",
+            "| strategy / bet | items | aligned |", "|---|--:|--:|"]
+    for strategy, share in metrics.by_strategy.items():
+        rows.append(f"| **{escape(strategy)}** | {share.items} | {share.aligned} |")
+        for bet in metrics.bets_of.get(strategy, ()):
+            bet_share = metrics.by_bet[bet]
+            rows.append(f"| ↳ bet {escape(bet)} | {bet_share.items} | {bet_share.aligned} |")
+    idle = idle_phrase(metrics)
+    rows += ["", f"**Nobody is working on:** {escape(idle)}." if idle else
+             "Every active strategy, bet and objective has open work."]
+    rows.append(f"**Untraced:** {metrics.untraced} of {metrics.overall.items} open items "
+                f"({metrics.untraced_ratio:.0%}) reach no objective; {metrics.unheld} are "
+                "held by no team.")
+    return "\n".join(rows)
+
+
+def _findings(live: list[Finding], max_per_team: int) -> str:
+    if not live:
+        return "### Findings\n\nNothing to fix. ✅"
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in sort_findings(live):
+        grouped[finding.team or NO_TEAM].append(finding)
+    parts = ["### Findings by team"]
+    for team, findings in grouped.items():
+        rows = [f"<details><summary><b>{html.escape(team)}</b> — {len(findings)} finding"
+                f"{'s' * (len(findings) != 1)}</summary>", "",
+                "| item | rule | severity | message |", "|---|---|---|---|"]
+        rows += [_finding_row(f) for f in findings[:max_per_team]]
+        if len(findings) > max_per_team:
+            rows.append(f"| … | | | and {len(findings) - max_per_team} more: see "
+                        "`--format json` |")
+        rows += ["", "</details>"]
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def _finding_row(f: Finding) -> str:
+    item = escape(f.item or "–")
+    if f.url and f.url.startswith(("https://", "http://")):
+        item = f"[{item}]({quote(f.url, safe=':/?&=#%@+,;~')})"
+    return f"| {item} | {f.code} {escape(f.name)} | {f.severity} | {escape(f.message)} |"
+
+
+def _footer(report: RunReport) -> str:
+    metrics, evaluation = report.metrics, report.evaluation
+    lines = [f"Waivers: {metrics.waivers_in_force} in force, {metrics.waivers_expired} expired, "
+             f"{metrics.waived_findings} findings waived."]
+    for waiver in evaluation.waivers.expired if evaluation.waivers else ():
+        lines.append(f"- Expired {waiver.expires} ({escape(waiver.owner)}): "
+                     f"{escape(waiver.reason)} — {escape(', '.join(waiver.items))} flagged again.")
+    lines += ["", "Next: `aligner explain ITEM` shows an item's trace and how to fix it; "
+                  "`aligner rule CODE` explains a rule."]
+    return "\n".join(lines)

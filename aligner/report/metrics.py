@@ -1,0 +1,187 @@
+"""Alignment metrics of one run: overall, per team, per objective, bet and strategy.
+
+They answer the planning questions: what share of the work traces to strategy, team by team;
+how the work spreads across the strategy (and where nobody is working); how much is untraced;
+which waivers are in force and which expired. Computed from the engine's per-item outcomes and
+the model; no tracker is contacted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aligner.engine.evaluate import Evaluation, ItemOutcome
+from aligner.engine.selection import RuleSet
+from aligner.model.schema import OperatingModel
+
+LOW_ALIGNMENT = "AL301"
+DEFAULT_TEAM_BAR = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Open items and how many of them are aligned."""
+
+    items: int
+    aligned: int
+
+    @property
+    def ratio(self) -> float:
+        """Aligned share; 1.0 when there is nothing to align (no item fails the bar)."""
+        return round(self.aligned / self.items, 4) if self.items else 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": self.items, "aligned": self.aligned, "aligned_ratio": self.ratio}
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every number the reports show besides the findings themselves."""
+
+    overall: Share
+    by_team: dict[str, Share]  # teams holding open items, sorted by id
+    unheld: int  # open items no team holds
+    by_objective: dict[str, Share]  # items reaching the objective; aligned = through it
+    by_bet: dict[str, Share]
+    by_strategy: dict[str, Share]
+    idle: dict[str, list[str]]  # active strategies/bets/objectives no open item reaches
+    untraced: int  # open items reaching no objective at all
+    waivers_in_force: int
+    waivers_expired: int
+    waived_findings: int
+    team_bar: float | None  # AL301's min_aligned when that rule runs, else None
+    bets_of: dict[str, tuple[str, ...]]  # strategy id -> its bets, in model order
+
+    @property
+    def untraced_ratio(self) -> float:
+        items = self.overall.items
+        return round(self.untraced / items, 4) if items else 0.0
+
+    def below_bar(self) -> list[tuple[str, Share]]:
+        """Teams whose aligned share is under the AL301 bar (none when AL301 is not selected)."""
+        bar = self.team_bar
+        if bar is None:
+            return []
+        return [(team, share) for team, share in self.by_team.items()
+                if share.items and share.aligned / share.items < bar]  # exact, as AL301 judges
+
+    def to_json(self) -> dict[str, Any]:
+        """The `metrics` object of the JSON report (an addition to the §7 contract)."""
+        return {
+            "by_team": {team: share.to_json() for team, share in self.by_team.items()},
+            "unheld": self.unheld,
+            "team_bar": self.team_bar,
+            "by_objective": _shares(self.by_objective),
+            "by_bet": _shares(self.by_bet),
+            "by_strategy": _shares(self.by_strategy),
+            "idle": self.idle,
+            "untraced": self.untraced,
+            "untraced_ratio": self.untraced_ratio,
+            "waivers": {"in_force": self.waivers_in_force, "expired": self.waivers_expired,
+                        "waived_findings": self.waived_findings},
+        }
+
+
+def _shares(shares: dict[str, Share]) -> dict[str, Any]:
+    return {key: share.to_json() for key, share in shares.items()}
+
+
+def compute_metrics(evaluation: Evaluation, model: OperatingModel,
+                    rule_set: RuleSet | None = None) -> Metrics:
+    """The metrics of `evaluation`, judged against `model` (and its AL301 bar, if selected)."""
+    outcomes = evaluation.outcomes
+    strategy_of = _strategy_of(model)
+    bet_of = {o.id: o.supports for o in model.objectives
+              if o.supports in {b.id for b in model.bets}}
+    reaches = _reaches(outcomes)
+    by_objective = _tally(reaches, lambda ids: ids, [o.id for o in model.objectives])
+    by_bet = _tally(reaches, lambda ids: {bet_of[i] for i in ids if i in bet_of},
+                    [b.id for b in model.bets])
+    by_strategy = _tally(reaches, lambda ids: {strategy_of[i] for i in ids if i in strategy_of},
+                         [s.id for s in model.strategy])
+    waivers = evaluation.waivers
+    return Metrics(
+        overall=Share(evaluation.evaluated, evaluation.aligned),
+        by_team=_by_team(outcomes),
+        unheld=sum(o.team is None for o in outcomes),
+        by_objective=by_objective,
+        by_bet=by_bet,
+        by_strategy=by_strategy,
+        idle=_idle(model, by_objective, by_bet, by_strategy),
+        untraced=sum(not (o.reached or o.objectives) for o in outcomes),
+        waivers_in_force=len(waivers.in_force) if waivers else 0,
+        waivers_expired=len(waivers.expired) if waivers else 0,
+        waived_findings=sum(f.waived for f in evaluation.findings),
+        team_bar=_team_bar(rule_set),
+        bets_of={s.id: tuple(b.id for b in model.bets if b.strategy == s.id)
+                 for s in model.strategy},
+    )
+
+
+def _by_team(outcomes: Iterable[ItemOutcome]) -> dict[str, Share]:
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for outcome in outcomes:
+        if outcome.team is not None:
+            tally[outcome.team][0] += 1
+            tally[outcome.team][1] += outcome.aligned
+    return {team: Share(*tally[team]) for team in sorted(tally)}
+
+
+def _strategy_of(model: OperatingModel) -> dict[str, str]:
+    """Objective id -> the strategy it leads to (directly or through its bet)."""
+    strategies = {s.id for s in model.strategy}
+    bets = {b.id: b.strategy for b in model.bets}
+    out: dict[str, str] = {}
+    for objective in model.objectives:
+        target = bets.get(objective.supports or "", objective.supports)
+        if target in strategies:
+            out[objective.id] = target
+    return out
+
+
+Reaches = Counter[tuple[frozenset[str], frozenset[str]]]
+
+
+def _reaches(outcomes: Iterable[ItemOutcome]) -> Reaches:
+    """How many items share each (objectives reached, objectives aligned through) pair: a
+    backlog has few distinct pairs, so tallies walk those rather than every item."""
+    return Counter((frozenset(o.reached) | frozenset(o.objectives), frozenset(o.objectives))
+                   for o in outcomes)
+
+
+def _tally(reaches: Reaches, nodes_of: Any, order: list[str]) -> dict[str, Share]:
+    """Per node: items reaching it through any objective, and items aligned through it.
+
+    `nodes_of` maps a set of objective ids to the nodes (objectives, bets, strategies) they
+    lead to; each item counts once per node.
+    """
+    items: dict[str, int] = dict.fromkeys(order, 0)
+    aligned: dict[str, int] = dict.fromkeys(order, 0)
+    for (reached, active), count in reaches.items():
+        for node in nodes_of(reached):
+            items[node] = items.get(node, 0) + count
+        for node in nodes_of(active):
+            aligned[node] = aligned.get(node, 0) + count
+    return {node: Share(items[node], aligned.get(node, 0)) for node in items}
+
+
+def _idle(model: OperatingModel, objectives: dict[str, Share], bets: dict[str, Share],
+          strategies: dict[str, Share]) -> dict[str, list[str]]:
+    """Active nodes of the model that no open item reaches: where nobody is working."""
+    return {
+        "strategies": [s.id for s in model.strategy
+                       if s.status == "active" and not strategies[s.id].items],
+        "bets": [b.id for b in model.bets if b.status == "active" and not bets[b.id].items],
+        "objectives": [o.id for o in model.objectives
+                       if o.status == "active" and not objectives[o.id].items],
+    }
+
+
+def _team_bar(rule_set: RuleSet | None) -> float | None:
+    for rule in rule_set.rules if rule_set else ():
+        if rule.code == LOW_ALIGNMENT:
+            return float(getattr(rule.options, "min_aligned", DEFAULT_TEAM_BAR))
+    return None
