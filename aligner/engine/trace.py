@@ -91,6 +91,7 @@ class Tracer:
         self._ids = [o.id for o in model.objectives]
         self._hints: dict[str, str] = {}  # unknown objective ref -> its "did you mean"
         self._refs: dict[str, _NodeRefs] = {}  # ancestor key -> what visiting it finds
+        self._acyclic: set[str] = set()  # keys a finished loop search proved lead to no loop
         self._by_link: dict[str, list[str]] = defaultdict(list)
         for objective in model.objectives:
             for link in objective.links:
@@ -122,7 +123,8 @@ class Tracer:
                     ancestors.append(parent_key)
                     next_frontier.append(parent)
             frontier = next_frontier
-        loop = _loop_above(item, self.graph) if revisited or frontier else ()
+        loop = (_loop_above(item, self.graph, self._acyclic) if revisited or frontier
+                else ())
         if loop:
             broken.append(f"the parent chain of {item.key} loops: {' → '.join(loop)}")
         holding = self.ownership.holder(item)
@@ -182,22 +184,32 @@ class Tracer:
         return self._hints[ref]
 
 
-def _loop_above(item: BacklogItem, graph: Mapping[str, BacklogItem]) -> tuple[str, ...]:
-    """The first cycle met walking parents up from `item` (`A → B → C → B`), or ()."""
-    path, done = [item.key], set()
+def _loop_above(item: BacklogItem, graph: Mapping[str, BacklogItem],
+                acyclic: set[str]) -> tuple[str, ...]:
+    """The first cycle met walking parents up from `item` (`A → B → C → B`), or ().
+
+    A depth-first walk that finishes a node without meeting its own path has proved that no
+    loop lies above it; `acyclic` keeps those keys across calls, so later walks stop there and a
+    chain of n items costs O(n) in all instead of O(n) per item (DESIGN §10).
+    """
+    path, on_path = [item.key], {item.key}
     stack = [iter(item.parents)]
     while stack:
         for key in stack[-1]:
-            if key in path:
+            if key in on_path:
                 return (*path, key)
             parent = graph.get(key)
-            if parent is not None and key not in done:
+            if parent is not None and key not in acyclic:
                 path.append(key)
+                on_path.add(key)
                 stack.append(iter(parent.parents))
                 break
         else:
             stack.pop()
-            done.add(path.pop())
+            key = path.pop()
+            on_path.discard(key)
+            if stack or graph.get(key) is item:  # an item outside the graph proves nothing
+                acyclic.add(key)
     return ()
 
 
