@@ -83,7 +83,6 @@ class ForeignObjective(Rule):
                     f"{first.team} and does not list {holder} as a contributor",
             fix=f"move it to team {first.team}, or add {holder} to the contributors of "
                 f"{first.objective}",
-            detail=first.objective,
         )
 
 
@@ -122,7 +121,6 @@ class BoundaryCrossing(Rule):
                     message=f"team {holder} holds it, but {area.kind} {area.name} belongs to "
                             f"{', '.join(area.owners)}",
                     fix=f"hand it to {area.owners[0]} or remove the {area.kind} {area.name}",
-                    detail=f"{area.kind}:{area.name.casefold()}",
                 )
 
 
@@ -156,5 +154,4 @@ class ContestedArea(Rule):
                 yield Violation(
                     message=f"{area.kind} {area.name} is claimed by {', '.join(area.owners)}",
                     fix=f"keep {area.kind} {area.name} in one team's `owns` in the model",
-                    detail=f"{area.kind}:{area.name.casefold()}",
                 )

@@ -82,7 +82,7 @@ class BrokenLink(Rule):
 
     def check(self, trace: Trace) -> Iterable[Violation]:
         for problem in trace.broken:
-            yield Violation(message=problem, detail=problem,
+            yield Violation(message=problem,
                             fix="correct or remove the reference so it names something that "
                                 "exists")
 
@@ -122,7 +122,6 @@ class StrategyGap(Rule):
             message=f"objective {', '.join(gaps)} supports no bet or strategy",
             fix=f"add `supports:` to objective {gaps[0]} in the model, or move the item to an "
                 "objective that supports a strategy",
-            detail=",".join(gaps),
         )
 
 
@@ -163,5 +162,4 @@ class StaleLink(Rule):
         yield Violation(
             message=f"the item is open but its path is no longer active: {reasons}",
             fix=f"{current}; or close it if {stale[0].objective}'s goal is gone",
-            detail=",".join(s.objective for s in stale),
         )

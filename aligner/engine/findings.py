@@ -19,7 +19,6 @@ class Violation:
     message: str
     fix: str
     team: str | None = None  # run-level rules name the team; item rules get the holder
-    detail: str | None = None  # a stable fact (an objective id, an area) that tells repeats apart
 
 
 @dataclass(frozen=True, slots=True)
