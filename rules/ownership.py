@@ -38,8 +38,8 @@ class Unowned(Rule):
     def check(self, trace: Trace) -> Iterable[Violation]:
         if trace.holder is None:
             item = trace.item
-            where = f"Linear team {item.linear_team}" if item.linear_team else \
-                f"project {item.project}"
+            # the broadest handle (a project, a Linear team) is what a team's `owns` would list
+            where = item.holders[-1].label if item.holders else "its place in the tracker"
             yield Violation(message=f"no team holds {item.key} ({where} is owned by no team)",
                             fix=f"set its Team field or add {where} to a team's `owns`")
 

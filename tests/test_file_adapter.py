@@ -26,14 +26,14 @@ def test_agile_shape_maps_epic_object_and_subtask_parent() -> None:
     assert items["ALOY-1230"].parents == ("ALOY-1315",)
     assert items["ALOY-1239"].parents == ("TIMOB-18550",)  # an epic in another project
     assert not items["ALOY-1315"].open and items["DAEMON-107"].open
-    assert items["DAEMON-107"].project == "DAEMON"
+    assert items["DAEMON-107"].holders[-1].label == "project DAEMON"
 
 
 def test_cloud_search_with_epic_link_field() -> None:
     items = read(REAL, "ctreminiom-search-v2.json", epic_link_field="customfield_10014")
     assert items["KP-19"].parents == ("KP-16",)
     assert items["KP-15"].parents == ("KP-2",)
-    assert items["KP-12"].components == ("Component 1", "Component Name")
+    assert [a.name for a in items["KP-12"].areas] == ["Component 1", "Component Name"]
     assert items["KP-19"].labels == ("test",)
     assert items["KP-19"].url == "https://ctreminiom.atlassian.net/browse/KP-19"
     assert not items["KP-7"].open

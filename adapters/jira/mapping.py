@@ -10,6 +10,7 @@ from typing import Any
 
 from aligner.engine.items import NO_FLAGS, BacklogItem, TicketFlags
 
+from . import ownership
 from .fields import FieldIds
 
 STATE_PROPERTY = "aligner"  # the issue property holding aligner's state for the item
@@ -85,7 +86,10 @@ def issue_to_item(
     objective = fields.get(objective_field) if objective_field else None
     if isinstance(objective, Mapping):
         objective = objective.get("value") or objective.get("name")
-    project = (fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]
+    project = str((fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0])
+    team = _team_of(fields.get(field_ids.team)) if field_ids.team else None
+    components = [str(c["name"]) for c in fields.get("components") or ()
+                  if isinstance(c, Mapping) and c.get("name")]
     return BacklogItem(
         key=key,
         source=source,
@@ -96,12 +100,8 @@ def issue_to_item(
         id=str(raw["id"]) if raw.get("id") is not None else None,
         parents=tuple(parents),
         labels=labels,
-        components=tuple(
-            str(c["name"]) for c in fields.get("components") or () if isinstance(c, Mapping)
-            and c.get("name")
-        ),
-        project=str(project),
-        team_id=_team_of(fields.get(field_ids.team)) if field_ids.team else None,
+        holders=ownership.holders(project, team),
+        areas=ownership.areas(project, components),
         objective_ref=str(objective) if objective else None,
         updated=_text(fields.get("updated")),
         flags=_flags(raw, label_prefix, waive_label, labels),

@@ -11,6 +11,8 @@ from typing import Any
 
 from aligner.engine.items import INITIATIVE, ISSUE, NO_FLAGS, PROJECT, BacklogItem, TicketFlags
 
+from . import ownership
+
 CLOSED_STATES = frozenset({"completed", "canceled"})
 
 
@@ -23,6 +25,11 @@ def _nodes(value: Any) -> list[Mapping[str, Any]]:
 def _text(value: Any) -> str | None:
     """A string field, or None when a payload put something else there."""
     return value if isinstance(value, str) and value else None
+
+
+def team_key(item: BacklogItem) -> str:
+    """The issue's team key: Linear identifiers are `<team key>-<number>`, renumbered on a move."""
+    return item.key.rsplit("-", 1)[0]
 
 
 def project_key(project_id: str) -> str:
@@ -63,7 +70,7 @@ def issue_to_item(
         id=str(node["id"]) if node.get("id") else None,
         parents=tuple(parents),
         labels=tuple(labels),
-        linear_team=_text(team.get("key")) if isinstance(team, Mapping) else None,
+        holders=ownership.holders(_text(team.get("key")) if isinstance(team, Mapping) else None),
         updated=_text(node.get("updatedAt")),
         flags=flags,
     )

@@ -8,11 +8,12 @@ under), then from the holder's own current objectives.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aligner.engine.items import BacklogItem
 from aligner.model.schema import Objective, OperatingModel
+from aligner.plugins.tracker import LinkScheme, match_scheme
 
 MAX_SUGGESTIONS = 2
 
@@ -32,8 +33,10 @@ class Suggestion:
 class Suggester:
     """Indexes the objectives whose path is active, by team and by bet, once per run."""
 
-    def __init__(self, model: OperatingModel, current: Iterable[str]) -> None:
+    def __init__(self, model: OperatingModel, current: Iterable[str],
+                 schemes: Sequence[LinkScheme] = ()) -> None:
         live = set(current)
+        self._schemes = tuple(schemes)
         self._objectives = {o.id: o for o in model.objectives if o.id in live}
         self._by_team: dict[str, list[str]] = defaultdict(list)
         self._by_bet: dict[str, list[str]] = defaultdict(list)
@@ -59,21 +62,21 @@ class Suggester:
         candidates += self._by_team.get(holder or "", ())
         chosen = list(dict.fromkeys(candidates))[:MAX_SUGGESTIONS]
         prefix = prefixes.get(item.source, "okr:")
-        return tuple(Suggestion(oid, _target(self._objectives[oid], item.tracker, graph),
+        return tuple(Suggestion(oid, _target(self._objectives[oid], item.tracker, graph,
+                                                   self._schemes),
                                 f"{prefix}{oid}") for oid in chosen)
 
 
-def _target(objective: Objective, tracker: str,
-            graph: Mapping[str, BacklogItem]) -> str | None:
-    """The objective's first link in the item's own tracker, as a person would name it."""
+def _target(objective: Objective, tracker: str, graph: Mapping[str, BacklogItem],
+            schemes: Sequence[LinkScheme]) -> str | None:
+    """The objective's first link in the item's own tracker that an item can be put under
+    (an epic, a project; not an initiative), as a person would name it."""
     for link in objective.links:
-        if not link.startswith(f"{tracker}:"):
+        scheme = match_scheme(link, schemes)
+        if scheme is None or scheme.tracker != tracker or not scheme.target:
             continue
-        rest = link.split(":", 1)[1]
-        if rest.startswith("project:"):
-            project = rest.removeprefix("project:")
-            known = graph.get(f"project:{project}")  # linked by id: show its name
-            return f"project '{known.title if known and known.title else project}'"
-        if not rest.startswith("initiative:"):
-            return rest
+        known = graph.get(link[len(tracker) + 1:])  # linked by the node's own key: its name
+        if scheme.noun and known is not None and known.title:
+            return f"{scheme.noun} '{known.title}'"
+        return scheme.describe(link)
     return None

@@ -26,12 +26,36 @@ NO_FLAGS = TicketFlags()
 
 
 @dataclass(frozen=True, slots=True)
+class HolderRef:
+    """A handle that can decide whose backlog the item is in, as the tracker names it.
+
+    `key` matches a team's `Claim` (built by the same tracker package from `owns.<tracker>`);
+    `label` is how people read it: `project CHK`, `Team field 3a1…`.
+    """
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRef:
+    """A tracker-specific area the item touches (a component), matched by any of `keys`."""
+
+    kind: str  # what people call it: "component"
+    name: str  # as written on the item
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BacklogItem:
     """One node of a tracker's work graph: an issue, or a Linear project or initiative.
 
     `key` is the human key (`CHK-12`, `ENG-42`) for issues and `project:<id>` /
     `initiative:<id>` for Linear containers, so `<tracker>:<key>` is always a link string.
     `parents` are keys of direct ancestors (parent, epic, parent link, Linear project).
+    `holders` are the handles that may decide its holder, most specific first (a Team field
+    before a project); `areas` the tracker-specific areas it touches. Labels are areas too,
+    matched against `owns.labels` by the core.
     """
 
     key: str
@@ -45,10 +69,8 @@ class BacklogItem:
     parents: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
-    components: tuple[str, ...] = ()
-    project: str | None = None
-    team_id: str | None = None
-    linear_team: str | None = None
+    holders: tuple[HolderRef, ...] = ()
+    areas: tuple[AreaRef, ...] = ()
     objective_ref: str | None = None
     updated: str | None = None
     flags: TicketFlags = field(default=NO_FLAGS)

@@ -1,19 +1,27 @@
-"""Who holds an item, and which owned areas it touches (DESIGN §4)."""
+"""Who holds an item, and which owned areas it touches (DESIGN §4).
+
+The core matches handles without knowing what they mean: each tracker plugin turns a team's
+`owns.<tracker>` section into claims (`aligner.plugins.tracker.Claim`) and puts the matching
+handles on its items (`BacklogItem.holders`, `.areas`). Labels are the one tracker-neutral area:
+`owns.labels` against the item's labels.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aligner.engine.items import BacklogItem
 from aligner.model.schema import OperatingModel
+from aligner.plugins.tracker import AREA, HOLDER, Claim
 
 
 @dataclass(frozen=True, slots=True)
 class Area:
-    """An owned component or label the item touches, with every team that claims it."""
+    """An owned area (component, label, …) the item touches, with every team that claims it."""
 
-    kind: str  # "component" | "label"
+    kind: str  # "component" | "label" | whatever a tracker names its areas
     name: str  # as written on the item
     owners: tuple[str, ...]
 
@@ -25,49 +33,37 @@ class Holding:
 
 
 class Ownership:
-    """Indexes the model's `owns` sections once; answers per item in O(labels + components)."""
+    """Indexes the teams' claims once; answers per item in O(handles + labels)."""
 
-    def __init__(self, model: OperatingModel) -> None:
-        self._team_ids: dict[str, str] = {}
-        self._linear: dict[str, str] = {}
-        self._projects: dict[str, str] = {}
-        self._components: dict[str, list[str]] = defaultdict(list)  # "proj/name" or "/name"
+    def __init__(self, model: OperatingModel,
+                 claims: Mapping[str, Sequence[Claim]] | None = None) -> None:
+        self._holders: dict[str, str] = {}
+        self._areas: dict[str, list[str]] = defaultdict(list)
         self._labels: dict[str, list[str]] = defaultdict(list)
-        for team in model.teams:
-            jira = team.owns.jira
-            for team_id in jira.team_ids:
-                self._team_ids.setdefault(team_id, team.id)
-            for key in team.owns.linear.teams:
-                self._linear.setdefault(key.casefold(), team.id)
-            for project in jira.projects:
-                self._projects.setdefault(project.casefold(), team.id)
-            for component in jira.components:
-                project, _, name = component.rpartition("/")
-                _claim(self._components, f"{project.casefold()}/{name.casefold()}", team.id)
+        for team in model.teams:  # model order: the first team claiming a holder keeps it
+            for claim in (claims or {}).get(team.id, ()):
+                if claim.role == HOLDER:
+                    self._holders.setdefault(claim.key.casefold(), team.id)
+                elif claim.role == AREA:
+                    _claim(self._areas, claim.key.casefold(), team.id)
             for label in team.owns.labels:
                 _claim(self._labels, label.casefold(), team.id)
 
     def holder(self, item: BacklogItem) -> Holding:
-        """Atlassian Team field, then Linear team, then Jira project."""
-        if item.team_id and item.team_id in self._team_ids:
-            return Holding(self._team_ids[item.team_id], f"Team field {item.team_id}")
-        if item.linear_team and item.linear_team.casefold() in self._linear:
-            return Holding(self._linear[item.linear_team.casefold()],
-                           f"Linear team {item.linear_team}")
-        if item.tracker == "jira" and item.project and item.project.casefold() in self._projects:
-            return Holding(self._projects[item.project.casefold()], f"project {item.project}")
+        """The first of the item's holder handles that some team claims."""
+        for ref in item.holders:
+            team = self._holders.get(ref.key.casefold())
+            if team is not None:
+                return Holding(team, ref.label)
         return Holding(None, "")
 
     def areas(self, item: BacklogItem) -> tuple[Area, ...]:
-        """Owned components (by name, or PROJ/Name in that project) and owned labels."""
+        """Owned tracker areas (components, …), then owned labels."""
         found: list[Area] = []
-        project = (item.project or "").casefold()
-        for component in item.components:
-            name = component.casefold()
-            owners = _merge(self._components.get(f"/{name}"),
-                            self._components.get(f"{project}/{name}"))
+        for ref in item.areas:
+            owners = _merge(self._areas.get(key.casefold()) for key in ref.keys)
             if owners:
-                found.append(Area("component", component, owners))
+                found.append(Area(ref.kind, ref.name, owners))
         for label in item.labels:
             owners = tuple(self._labels.get(label.casefold(), ()))
             if owners:
@@ -80,7 +76,7 @@ def _claim(index: dict[str, list[str]], key: str, team: str) -> None:
         index[key].append(team)
 
 
-def _merge(*groups: list[str] | None) -> tuple[str, ...]:
+def _merge(groups: Iterable[list[str] | None]) -> tuple[str, ...]:
     out: list[str] = []
     for group in groups:
         out.extend(t for t in group or () if t not in out)

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 
 from aligner import __version__
-from aligner.model.schema import OperatingModel
-from aligner.plugins.registry import adapter_class, adapter_names
+from aligner.model.schema import OperatingModel, Team
+from aligner.plugins.registry import adapter_names, tracker, trackers
 
 SCHEMA_ID = "urn:aligner:schema:aligner.yaml:v1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -25,19 +25,14 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Strategy", "id"): "Stable id of a company strategy pillar (the top of every trace).",
     ("Strategy", "status"): "active | retired; work under a retired strategy is stale (AL104).",
     ("Bet", "strategy"): "The strategy id this product-strategy bet serves.",
-    ("Bet", "links"): "Tracker objects realising the bet: jira:KEY-1, linear:initiative:<name>.",
+    ("Bet", "links"): "Tracker objects realising the bet (link strings of installed trackers).",
     ("Objective", "team"): "The owning team's id.",
     ("Objective", "supports"): "A bet id or a strategy id; without it: a strategy gap (AL103).",
     ("Objective", "period"): "Optional; outside it the objective is inactive (AL104).",
     ("Objective", "status"): "active | done | dropped.",
     ("Objective", "contributors"): "Other teams allowed to work on it (no AL202 for them).",
-    ("Objective", "links"): "Roadmap items realising it: jira:EPIC-1, linear:project:<id or "
-                            "name>, linear:TEAM-1.",
+    ("Objective", "links"): "Roadmap items realising it (link strings of installed trackers).",
     ("Owns", "labels"): "Tracker labels marking this team's area (matched ignoring case).",
-    ("JiraOwnership", "projects"): "Jira project keys this team holds.",
-    ("JiraOwnership", "components"): "Component names (any project) or PROJ/Name (one project).",
-    ("JiraOwnership", "team_ids"): "Atlassian Team field ids; decide the holder first.",
-    ("LinearOwnership", "teams"): "Linear team keys this team holds.",
     ("RuleSettings", "select"): "Rule codes, code prefixes or names to run (default: AL).",
     ("RuleSettings", "severity"): "Per rule: error | warning.",
     ("RuleSettings", "options"): "Per rule options, e.g. {AL301: {min_aligned: 0.8}}.",
@@ -67,22 +62,39 @@ def _annotate(schema: dict[str, Any]) -> None:
 
 
 def _trackers_model() -> type[BaseModel]:
-    """A model of the `trackers` section: one optional key per installed adapter."""
+    """A model of the `trackers` section: one optional key per installed tracker."""
     fields: dict[str, Any] = {}
     for name in adapter_names():
+        settings: Any
         try:
-            settings = adapter_class(name).Settings
-        except Exception:  # an adapter that fails to import still gets an open section
+            settings = tracker(name).settings()
+        except Exception:  # a plugin that fails to import still gets an open section
             settings = dict[str, Any]
         fields[name] = (settings | None, None)
     return create_model("Trackers", __config__=ConfigDict(extra="forbid"), **fields)
 
 
+def _team_model() -> type[BaseModel]:
+    """`teams[]` with `owns.<tracker>` spelled out for every installed tracker with a schema."""
+    fields: dict[str, Any] = {"labels": (tuple[str, ...], ())}
+    for name, plugin in trackers().items():
+        if plugin.owns is not None:
+            fields[name] = (plugin.owns | None, None)
+    owns = create_model("Owns", __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model("Team", __base__=Team, owns=(owns, owns()))
+
+
+def _teams_type() -> Any:
+    team = _team_model()
+    return tuple[team, ...]  # type: ignore[valid-type]
+
+
 def model_schema() -> dict[str, Any]:
     """The JSON Schema document of the model file."""
-    trackers = _trackers_model()
+    trackers_model = _trackers_model()
     model = create_model("AlignerModel", __base__=OperatingModel,
-                         trackers=(trackers, trackers()))
+                         trackers=(trackers_model, trackers_model()),
+                         teams=(_teams_type(), ()))
     schema = model.model_json_schema(mode="validation")
     _annotate(schema)
     return {

@@ -6,7 +6,7 @@ Every problem is one `ConfigError` line naming the file, the line and the path.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ from aligner.errors import ConfigError, did_you_mean
 from aligner.model.references import check_references
 from aligner.model.schema import OperatingModel
 from aligner.model.yamlsource import YamlDocument, load_yaml, parse_yaml
-from aligner.plugins.registry import adapter_class, adapter_names, rule_classes
+from aligner.plugins.adapter import TrackerSettings
+from aligner.plugins.registry import adapter_names, link_schemes, rule_classes, trackers
+from aligner.plugins.tracker import Claim
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,10 @@ class LoadedConfig:
     file: Path
     model: OperatingModel
     rule_set: RuleSet
-    trackers: dict[str, BaseModel]  # tracker name -> the adapter's validated Settings
+    trackers: dict[str, TrackerSettings]  # tracker name -> the adapter's validated Settings
     waiver_codes: tuple[frozenset[str], ...]  # resolved codes per waiver (empty = all)
     text: str  # the raw file, for the model fingerprint of incremental reads
+    claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)  # team id -> its claims
 
     @property
     def base_dir(self) -> Path:
@@ -52,7 +55,8 @@ def config_from_document(doc: YamlDocument, text: str) -> LoadedConfig:
     if not isinstance(doc.data, dict):
         raise doc.error((), "the model file must be a mapping with `version: 1` at the top")
     model = _validate(doc, OperatingModel, doc.data, ())
-    check_references(model, doc.error)
+    check_references(model, doc.error, link_schemes())
+    claims = _claims(doc, model)
     rules = rule_classes()
     rule_set = build_rule_set(model.rules, rules, doc.error)
     waiver_codes = []
@@ -62,17 +66,34 @@ def config_from_document(doc: YamlDocument, text: str) -> LoadedConfig:
         except ReferenceError_ as exc:
             raise doc.error(("waivers", i, "codes"), str(exc)) from None
     trackers = _trackers(doc, model)
-    return LoadedConfig(file, model, rule_set, trackers, tuple(waiver_codes), text)
+    return LoadedConfig(file, model, rule_set, trackers, tuple(waiver_codes), text, claims)
 
 
-def _trackers(doc: YamlDocument, model: OperatingModel) -> dict[str, BaseModel]:
+def _trackers(doc: YamlDocument, model: OperatingModel) -> dict[str, TrackerSettings]:
     names = adapter_names()
-    out: dict[str, BaseModel] = {}
+    out: dict[str, TrackerSettings] = {}
     for name, raw in model.trackers.items():
         if name not in names:
             hint = did_you_mean(name, names)
             raise doc.error(("trackers", name), f"unknown tracker {name!r}{hint}")
-        out[name] = _validate(doc, adapter_class(name).Settings, raw or {}, ("trackers", name))
+        settings = trackers()[name].settings()
+        out[name] = _validate(doc, settings, raw or {}, ("trackers", name))
+    return out
+
+
+def _claims(doc: YamlDocument, model: OperatingModel) -> dict[str, tuple[Claim, ...]]:
+    """Validate each `owns.<tracker>` against its plugin's schema; collect the teams' claims."""
+    plugins = {name: p for name, p in trackers().items() if p.owns is not None}
+    out: dict[str, tuple[Claim, ...]] = {}
+    for i, team in enumerate(model.teams):
+        found: list[Claim] = []
+        for name, raw in team.owns.trackers.items():
+            plugin = plugins.get(name)
+            where = ("teams", i, "owns", name)
+            if plugin is None or plugin.owns is None:
+                raise doc.error(where, f"unknown key{did_you_mean(name, ['labels', *plugins])}")
+            found.extend(plugin.claims(_validate(doc, plugin.owns, raw or {}, where)))
+        out[team.id] = tuple(found)
     return out
 
 

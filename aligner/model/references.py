@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from aligner.errors import ConfigError, did_you_mean
 from aligner.model.schema import OperatingModel
+from aligner.plugins.tracker import LinkScheme, match_scheme
 
 ErrorAt = Callable[[tuple[Any, ...], str], ConfigError]
 
 
-def check_references(model: OperatingModel, error: ErrorAt) -> None:
-    """Raise the first broken reference as a located ConfigError."""
+def check_references(model: OperatingModel, error: ErrorAt,
+                     schemes: Sequence[LinkScheme] = ()) -> None:
+    """Raise the first broken reference as a located ConfigError.
+
+    Link strings must match a scheme of an installed tracker (`schemes`).
+    """
     strategies = _unique("strategy", (s.id for s in model.strategy), error)
     bets = _unique("bets", (b.id for b in model.bets), error)
     _unique("objectives", (o.id for o in model.objectives), error)
@@ -21,8 +26,10 @@ def check_references(model: OperatingModel, error: ErrorAt) -> None:
         if bet_id in strategies:
             raise error(("bets", i, "id"), f"{bet_id!r} is both a bet and a strategy id")
     for i, bet in enumerate(model.bets):
+        _links(bet.links, schemes, ("bets", i, "links"), error)
         _known(bet.strategy, strategies, ("bets", i, "strategy"), "strategy", error)
     for i, objective in enumerate(model.objectives):
+        _links(objective.links, schemes, ("objectives", i, "links"), error)
         _known(objective.team, teams, ("objectives", i, "team"), "team", error)
         if objective.supports is not None:
             _known(objective.supports, [*bets, *strategies], ("objectives", i, "supports"),
@@ -45,3 +52,13 @@ def _known(value: str, known: list[str], path: tuple[Any, ...], kind: str,
            error: ErrorAt) -> None:
     if value not in known:
         raise error(path, f"unknown {kind} {value!r}{did_you_mean(value, known)}")
+
+
+def _links(links: Iterable[str], schemes: Sequence[LinkScheme], path: tuple[Any, ...],
+           error: ErrorAt) -> None:
+    for link in links:
+        if match_scheme(link, schemes) is None:
+            examples = [s.example for s in schemes]
+            expected = (", ".join(examples[:-1]) + " or " + examples[-1] if len(examples) > 1
+                        else "".join(examples) or "no tracker installed defines links")
+            raise error(path, f"malformed link {link!r} (expected {expected})")

@@ -6,17 +6,10 @@ checked by `aligner.model.references`, and loading with line numbers by `aligner
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-LINK_PATTERN = (
-    r"^(jira:[A-Za-z][A-Za-z0-9_]*-\d+"
-    r"|linear:(project|initiative):.+"
-    r"|linear:[A-Za-z][A-Za-z0-9_]*-\d+)$"
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -35,11 +28,6 @@ class Bet(Strict):
     strategy: str = Field(min_length=1)
     status: Literal["active", "retired"] = "active"
     links: tuple[str, ...] = ()
-
-    @field_validator("links")
-    @classmethod
-    def _links(cls, links: tuple[str, ...]) -> tuple[str, ...]:
-        return check_links(links)
 
 
 class Period(Strict):
@@ -67,26 +55,19 @@ class Objective(Strict):
     key_results: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
 
-    @field_validator("links")
-    @classmethod
-    def _links(cls, links: tuple[str, ...]) -> tuple[str, ...]:
-        return check_links(links)
 
+class Owns(BaseModel):
+    """`labels` here; every other key is a tracker's section (`owns.<tracker>`), validated
+    against that tracker plugin's schema by the loader, like `trackers.<tracker>`."""
 
-class JiraOwnership(Strict):
-    projects: tuple[str, ...] = ()
-    components: tuple[str, ...] = ()
-    team_ids: tuple[str, ...] = ()
+    model_config = ConfigDict(extra="allow", frozen=True)
 
-
-class LinearOwnership(Strict):
-    teams: tuple[str, ...] = ()
-
-
-class Owns(Strict):
-    jira: JiraOwnership = JiraOwnership()
-    linear: LinearOwnership = LinearOwnership()
     labels: tuple[str, ...] = ()
+
+    @property
+    def trackers(self) -> dict[str, Any]:
+        """The raw tracker sections, by tracker name."""
+        return dict(self.model_extra or {})
 
 
 class Team(Strict):
@@ -131,13 +112,3 @@ class OperatingModel(Strict):
     waivers: tuple[Waiver, ...] = ()
     writeback: Writeback = Writeback()
 
-
-def check_links(links: tuple[str, ...]) -> tuple[str, ...]:
-    """Reject malformed link strings (`jira:KEY-1`, `linear:project:…`, …)."""
-    for link in links:
-        if not re.match(LINK_PATTERN, link):
-            raise ValueError(
-                f"malformed link {link!r} (expected jira:KEY-1, linear:project:<id or name>, "
-                "linear:initiative:<id or name> or linear:TEAM-1)"
-            )
-    return links

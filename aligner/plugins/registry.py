@@ -1,14 +1,15 @@
-"""Discover rules and adapters through entry points, as for any third-party plugin."""
+"""Discover rules and trackers through entry points, as for any third-party plugin."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any
 
 from aligner.engine.rule import Rule
 from aligner.errors import ConfigError
+from aligner.plugins.adapter import Adapter, AdapterContext, TrackerSettings
+from aligner.plugins.tracker import LinkScheme, Tracker
 
 RULES_GROUP = "aligner.rules"
 ADAPTERS_GROUP = "aligner.adapters"
@@ -30,13 +31,32 @@ def rule_classes() -> dict[str, type[Rule]]:
 
 
 def adapter_names() -> list[str]:
-    """Every installed adapter's tracker name (the key under `trackers:`)."""
+    """Every installed tracker's name (the key under `trackers:` and `owns:`)."""
     return sorted({point.name for point in entry_points(group=ADAPTERS_GROUP)})
 
 
 @cache
-def adapter_class(name: str) -> Any:
-    """Load one adapter class; only the trackers a model configures are ever imported."""
+def tracker(name: str) -> Tracker:
+    """Load one tracker plugin: light (the adapter's client library loads only when used)."""
     for point in entry_points(group=ADAPTERS_GROUP, name=name):
-        return point.load()
-    raise ConfigError(f"no adapter named {name!r} is installed")
+        plugin = point.load()
+        if not isinstance(plugin, Tracker) or plugin.name != name:
+            raise ConfigError(f"tracker plugin {point.value!r} is not an aligner Tracker "
+                              f"named {name!r}")
+        return plugin
+    raise ConfigError(f"no tracker named {name!r} is installed")
+
+
+def trackers() -> dict[str, Tracker]:
+    """Every installed tracker plugin by name (their link schemes and `owns` schemas)."""
+    return {name: tracker(name) for name in adapter_names()}
+
+
+def link_schemes() -> tuple[LinkScheme, ...]:
+    """The link strings every installed tracker contributes, in tracker-name order."""
+    return tuple(s for plugin in trackers().values() for s in plugin.link_schemes)
+
+
+def open_adapter(name: str, settings: TrackerSettings, context: AdapterContext) -> Adapter:
+    """Build the adapter of tracker `name` for one run."""
+    return tracker(name).adapter(settings, context)

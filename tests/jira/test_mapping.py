@@ -24,7 +24,9 @@ def load(name: str) -> dict:
 def test_agile_epic_object_maps_like_an_epic_link() -> None:
     item = issue_to_item(load("MOD-2565"), source="jira", field_ids=FieldIds())
     assert item.parents == ("TIMOB-27477",)  # an epic in another project
-    assert (item.project, item.open, item.components) == ("MOD", True, ("Omniture",))
+    assert item.open and [h.label for h in item.holders] == ["project MOD"]
+    assert [(a.kind, a.name, a.keys) for a in item.areas] == [
+        ("component", "Omniture", ("jira:component:/omniture", "jira:component:mod/omniture"))]
     assert "gradle" in item.labels
 
 

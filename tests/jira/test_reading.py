@@ -96,7 +96,8 @@ def test_team_and_objective_fields_map(fake: FakeJira) -> None:
     fake.add_issue("CHK-1", team={"id": "team-42", "name": "Checkout"},
                    customfield_10300={"value": "CHK-Q4-1"})
     item = next(adapter(fake, objective_field="customfield_10300").fetch())
-    assert item.team_id == "team-42" and item.objective_ref == "CHK-Q4-1"
+    assert item.objective_ref == "CHK-Q4-1"
+    assert [h.label for h in item.holders] == ["Team field team-42", "project CHK"]
 
 
 def test_a_repeated_page_token_stops_with_an_error(rsps: object) -> None:

@@ -22,7 +22,7 @@ def test_pages_issues_of_the_configured_teams_lean(fake: FakeLinear,
     items = list(adapter.fetch())
     issues = [i for i in items if i.kind == "issue"]
     assert len(issues) == 250
-    assert {i.linear_team for i in issues} == {"CHK", "PAY"}
+    assert {i.holders[0].label for i in issues} == {"Linear team CHK", "Linear team PAY"}
     pages = [r for r in fake.requests if r.name == "Issues"]
     assert len(pages) == math.ceil(250 / ISSUE_PAGE_SIZE)
     assert all(r.complexity < 2_000 for r in pages), [r.complexity for r in pages]

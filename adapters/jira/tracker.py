@@ -1,0 +1,55 @@
+"""The `jira` tracker plugin: link strings, `owns.jira`, and the adapter, loaded lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from aligner.plugins.tracker import Claim, LinkScheme
+
+from . import ownership
+from .starter import STARTER
+
+if TYPE_CHECKING:
+    from aligner.plugins.adapter import Adapter, AdapterContext, TrackerSettings
+
+ISSUE_KEY = r"[A-Za-z][A-Za-z0-9_]*-\d+"
+
+
+class JiraTracker:
+    """Jira Cloud and Data Center."""
+
+    name = "jira"
+    link_schemes = (LinkScheme("jira", ISSUE_KEY, "jira:KEY-1"),)
+    owns: type[BaseModel] | None = ownership.JiraOwnership
+    starter = STARTER  # `aligner init --from jira` (the optional Starter capability)
+
+    def claims(self, owns: BaseModel) -> Iterable[Claim]:
+        assert isinstance(owns, ownership.JiraOwnership)
+        return ownership.claims(owns)
+
+    def settings(self) -> type[TrackerSettings]:
+        from .settings import JiraSettings
+
+        return JiraSettings
+
+    def adapter(self, settings: TrackerSettings, context: AdapterContext) -> Adapter:
+        from .adapter import JiraAdapter
+        from .settings import JiraSettings
+
+        assert isinstance(settings, JiraSettings)
+        return JiraAdapter(settings, context)
+
+    def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """`project` (default: the key's prefix), `team_id` and `components` shorthand."""
+        data = dict(fields)
+        project = str(data.pop("project", str(data["key"]).rsplit("-", 1)[0]))
+        components = [str(c) for c in data.pop("components", ())]
+        data.setdefault("holders", ownership.holders(project, data.pop("team_id", None)))
+        data.setdefault("areas", ownership.areas(project, components))
+        return data
+
+
+tracker = JiraTracker()

@@ -1,0 +1,57 @@
+"""The `linear` tracker plugin: link strings, `owns.linear`, and the adapter, loaded lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from aligner.plugins.tracker import Claim, LinkScheme
+
+from . import ownership
+from .starter import STARTER
+
+if TYPE_CHECKING:
+    from aligner.plugins.adapter import Adapter, AdapterContext, TrackerSettings
+
+ISSUE_IDENTIFIER = r"[A-Za-z][A-Za-z0-9_]*-\d+"
+
+
+class LinearTracker:
+    """Linear, through its GraphQL API."""
+
+    name = "linear"
+    link_schemes = (
+        LinkScheme("linear", r".+", "linear:project:<id or name>", noun="project"),
+        LinkScheme("linear", r".+", "linear:initiative:<id or name>", noun="initiative",
+                   target=False),
+        LinkScheme("linear", ISSUE_IDENTIFIER, "linear:TEAM-1"),
+    )
+    owns: type[BaseModel] | None = ownership.LinearOwnership
+    starter = STARTER  # `aligner init --from linear` (the optional Starter capability)
+
+    def claims(self, owns: BaseModel) -> Iterable[Claim]:
+        assert isinstance(owns, ownership.LinearOwnership)
+        return ownership.claims(owns)
+
+    def settings(self) -> type[TrackerSettings]:
+        from .settings import LinearSettings
+
+        return LinearSettings
+
+    def adapter(self, settings: TrackerSettings, context: AdapterContext) -> Adapter:
+        from .adapter import LinearAdapter
+        from .settings import LinearSettings
+
+        assert isinstance(settings, LinearSettings)
+        return LinearAdapter(settings, context)
+
+    def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """`linear_team` shorthand (the issue's team key)."""
+        data = dict(fields)
+        data.setdefault("holders", ownership.holders(data.pop("linear_team", None)))
+        return data
+
+
+tracker = LinearTracker()
