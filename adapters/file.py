@@ -9,6 +9,8 @@ shape with a `fields.epic` object), one Jira issue, and a Linear issues GraphQL 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -119,13 +121,25 @@ class FileAdapter:
 
 
 def _load(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            return json.load(handle)
+    """The export's JSON, from a regular file only: a FIFO or `/dev/zero` would never end."""
+    try:  # non-blocking: opening a FIFO would otherwise wait for a writer forever
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ConfigError(f"{path}: snapshot file not found (trackers.file.path)") from None
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"{path}: not valid JSON: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the snapshot: {error.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ConfigError(f"{path}: not a regular file (trackers.file.path names an "
+                          "exported JSON file, not a device, pipe or folder)")
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return json.load(handle)
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"{path}: not valid JSON: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: JSON nested too deeply to be a tracker export") from None
 
 
 def _project_id(node: Any) -> str | None:

@@ -10,15 +10,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from aligner import __version__
-from aligner.errors import EXIT_TRACKER, EXIT_USAGE, AlignerError
+from aligner.errors import EXIT_INTERNAL, EXIT_TRACKER, EXIT_USAGE, AlignerError
 from aligner.init.discovered import discover, render_discovered, tracker_section
 from aligner.init.starter import offline_starter, write_starter
-from aligner.logs import configure_logging
+from aligner.logs import SECRETS, configure_logging
 from aligner.mirror.history import history_json, load_history, render_history
 from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
@@ -94,8 +94,21 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
             sys.exit(EXIT_TRACKER)
+        except RecursionError:  # absurdly nested input that a parser or a mapping walked
+            click.echo("aligner: the input is nested too deeply to process", err=True)
+            sys.exit(EXIT_USAGE)
+        except Exception as error:
+            internal_error(error)
 
     return wrapper
+
+
+def internal_error(error: Exception) -> NoReturn:
+    """The last resort: one line and exit 4, never a traceback or exit 1 ("findings")."""
+    text = SECRETS.redact(one_line(error))[:300]
+    click.echo(f"aligner: internal error ({type(error).__name__}: {text}); please report it "
+               "with the command that triggered it", err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -349,6 +362,8 @@ def main() -> None:
         cli(standalone_mode=True)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except Exception as error:  # outside a command's own handling (a plugin failing to load)
+        internal_error(error)
 
 
 __all__ = ["EXIT_USAGE", "cli", "main"]

@@ -9,6 +9,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_TRACKER = 3
+EXIT_INTERNAL = 4  # a bug in aligner or a plugin: never 1, which means findings
 
 
 class AlignerError(Exception):
