@@ -16,12 +16,14 @@ import click
 
 from aligner import __version__
 from aligner.errors import EXIT_INTERNAL, EXIT_TRACKER, EXIT_USAGE, AlignerError
-from aligner.init.discovered import discover, render_discovered, tracker_section
+from aligner.init.discovered import render_discovered
 from aligner.init.starter import offline_starter, write_starter
+from aligner.init.trackers import discover, draftable, starter_section
 from aligner.logs import SECRETS, configure_logging
 from aligner.mirror.history import history_json, load_history, render_history
 from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
+from aligner.plugins.discovery import InitOptions
 from aligner.plugins.registry import rule_classes
 from aligner.progress import ProgressCallback, progress_for
 from aligner.report.explain import render_explain
@@ -282,24 +284,44 @@ def validate(config: Path) -> None:
                f"{', '.join(loaded.trackers) or 'none'}")
 
 
+class DraftableTracker(click.ParamType[str, Any]):
+    """`init --from`'s choices: the installed trackers that can draft a starter."""
+
+    name = "tracker"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(draftable()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        choices = draftable()
+        if value not in choices:
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, choices))}.", param, ctx)
+        return str(value)
+
+
 @cli.command()
 @click.option("--config", "-c", "config", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("aligner.yaml"), show_default=True, help="The file to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--from", "tracker", type=click.Choice(["jira", "linear"]), default=None,
+@click.option("--from", "tracker", type=DraftableTracker(), default=None,
               help="Draft teams, objectives and strategy from this tracker (read-only).")
 @click.option("--url", envvar="ALIGNER_INIT_URL", default=None,
-              help="Jira site URL (required with --from jira), or a Linear API URL.")
-@click.option("--email-env", default="JIRA_EMAIL", show_default=True,
-              help="Jira Cloud: env var holding the account email.")
-@click.option("--token-env", default="JIRA_API_TOKEN", show_default=True,
-              help="Jira Cloud: env var holding the API token.")
-@click.option("--pat-env", default=None, help="Jira Data Center: env var holding a PAT.")
-@click.option("--api-key-env", default="LINEAR_API_KEY", show_default=True,
-              help="Linear: env var holding the API key.")
+              help="The tracker's site or API URL (some trackers require it).")
+@click.option("--email-env", default=None,
+              help="Env var holding the account email, where the tracker signs in with one "
+                   "[default: the tracker's usual name].")
+@click.option("--token-env", default=None,
+              help="Env var holding the API token [default: the tracker's usual name].")
+@click.option("--pat-env", default=None,
+              help="Env var holding a personal access token, where the tracker accepts one "
+                   "instead of email and token.")
+@click.option("--api-key-env", default=None,
+              help="Env var holding the API key [default: the tracker's usual name].")
 @one_line_errors
-def init(config: Path, force: bool, tracker: str | None, url: str | None, email_env: str,
-         token_env: str, pat_env: str | None, api_key_env: str) -> None:
+def init(config: Path, force: bool, tracker: str | None, url: str | None,
+         email_env: str | None, token_env: str | None, pat_env: str | None,
+         api_key_env: str | None) -> None:
     """Write a starter aligner.yaml with comments on what to fill in.
 
     \b
@@ -311,9 +333,10 @@ def init(config: Path, force: bool, tracker: str | None, url: str | None, email_
     if tracker is None:
         text = offline_starter()
     else:
-        section = tracker_section(tracker, url=url, email_env=email_env, token_env=token_env,
-                                  pat_env=pat_env, api_key_env=api_key_env)
-        found = discover(tracker, section, os.environ, config.parent)
+        given = {"email": email_env, "token": token_env, "pat": pat_env, "api_key": api_key_env}
+        options = InitOptions(url, {role: name for role, name in given.items() if name})
+        section = starter_section(tracker, options)
+        found = discover(tracker, section, options, os.environ, config.parent)
         text = render_discovered(found, section, date.today())
     write_starter(config, text, force)
     click.echo(f"wrote {config}: fill in the TODOs, then `aligner validate -c {config}`")

@@ -10,12 +10,19 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from aligner.init import discovered as starter_discovered
 from aligner.cli import cli
-from aligner.init.discovered import render_discovered, tracker_section
+from aligner.init import trackers as init_trackers
+from aligner.init.discovered import render_discovered
 from aligner.init.starter import offline_starter, quarter, slug
 from aligner.model.load import load_config
-from aligner.plugins.discovery import Discovery, Found
+from aligner.plugins import registry
+from aligner.plugins.discovery import (
+    Discovery,
+    InitOptions,
+    RoadmapCandidate,
+    StrategyCandidate,
+    TeamCandidate,
+)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -65,71 +72,132 @@ def test_quarter_and_slug() -> None:
         "grow-self-serve", "grow-self-serve-2"]
 
 
-JIRA = Discovery("jira", projects=(Found("CHK", "Checkout"), Found("PAY", 'Pay "core" #1: x')),
-                 components=(Found("Cart", parent="CHK"),),
-                 epics=(Found("CHK-100", "Redesign: phase #2 # not a comment", parent="CHK"),))
-LINEAR = Discovery("linear", teams=(Found("GRO", "Growth"), Found("CHK", "Checkout")),
-                   linear_projects=(Found("p-1", "Onboarding: revamp", "GRO"),),
-                   initiatives=(Found("i-1", "Grow self-serve"), Found("i-2", "Checkout", "i-1"),
-                                Found("i-3", "Nested", "i-2")))
+JIRA = Discovery(
+    "jira",
+    teams=(TeamCandidate("CHK", "Checkout", {"projects": ["CHK"], "components": []},
+                         ("components in CHK: Cart",),
+                         (RoadmapCandidate("jira:CHK-100",
+                                           "epic: Redesign: phase #2 # not a comment"),)),
+           TeamCandidate("PAY", 'Pay "core" #1: x', {"projects": ["PAY"], "components": []})),
+    scope={"jql": "project in (CHK, PAY) AND statusCategory != Done"})
+LINEAR = Discovery(
+    "linear",
+    teams=(TeamCandidate("GRO", "Growth", {"teams": ["GRO"]},
+                         roadmap=(RoadmapCandidate("linear:project:Onboarding: revamp",
+                                                   "project id p-1"),)),
+           TeamCandidate("CHK", "Checkout", {"teams": ["CHK"]})),
+    strategy=(StrategyCandidate("i-1", "Grow self-serve"),
+              StrategyCandidate("i-2", "Checkout", "i-1", "linear:initiative:Checkout"),
+              StrategyCandidate("i-3", "Nested", "i-2", "linear:initiative:Nested")),
+    scope={"teams": ["GRO", "CHK"]},
+    strategy_from="top-level Linear initiatives", bets_from="sub-initiatives")
+
+
+def section_for(tracker: str) -> dict[str, Any]:
+    url = "https://acme.atlassian.net" if tracker == "jira" else None
+    return init_trackers.starter_section(tracker, InitOptions(url))
+
+
+def draft(tmp_path: Path, discovery: Discovery) -> tuple[Any, str]:
+    """The loaded starter drafted from `discovery`, and its text."""
+    target = tmp_path / "aligner.yaml"
+    text = render_discovered(discovery, section_for(discovery.tracker), date(2026, 11, 15))
+    target.write_text(text, "utf-8")
+    return load_config(target), text
 
 
 @pytest.mark.parametrize("discovery", [JIRA, LINEAR], ids=["jira", "linear"])
 def test_discovered_starter_validates(tmp_path: Path, discovery: Discovery) -> None:
-    section = tracker_section(discovery.tracker, url="https://acme.atlassian.net"
-                              if discovery.tracker == "jira" else None)
-    target = tmp_path / "aligner.yaml"
-    target.write_text(render_discovered(discovery, section, date(2026, 11, 15)), "utf-8")
-    model = load_config(target).model
-    assert [t.id for t in model.teams] == [slug(f.name) for f in
-                                           (discovery.projects or discovery.teams)]
+    model = draft(tmp_path, discovery)[0].model
+    assert [t.id for t in model.teams] == [slug(t.name) for t in discovery.teams]
     assert all(o.period and o.period.start == date(2026, 10, 1) for o in model.objectives)
 
 
 def test_jira_draft_scopes_the_jql_and_lists_epics_as_candidates(tmp_path: Path) -> None:
-    text = render_discovered(JIRA, tracker_section("jira", url="https://acme.atlassian.net"),
-                             date(2026, 11, 15))
+    loaded, text = draft(tmp_path, JIRA)
     assert "project in (CHK, PAY) AND statusCategory != Done" in text
     assert '#   - "jira:CHK-100"   # epic: Redesign: phase #2 # not a comment' in text
-    assert "# components in CHK: Cart" in text
+    assert "      # components in CHK: Cart" in text
+    assert '      jira: {projects: ["CHK"], components: []}' in text
+    assert [o.links for o in loaded.model.objectives] == [(), ()]  # candidates stay comments
 
 
 def test_linear_draft_turns_initiatives_into_strategy_and_bets(tmp_path: Path) -> None:
-    target = tmp_path / "aligner.yaml"
-    target.write_text(render_discovered(LINEAR, tracker_section("linear"), date(2026, 11, 15)),
-                      "utf-8")
-    loaded = load_config(target)
+    loaded, text = draft(tmp_path, LINEAR)
     assert [s.id for s in loaded.model.strategy] == ["grow-self-serve"]
     assert {b.id: b.strategy for b in loaded.model.bets} == {"checkout": "grow-self-serve",
                                                              "nested": "grow-self-serve"}
     assert [t.id for t in loaded.model.teams] == ["growth", "checkout"]
     assert loaded.trackers["linear"].teams == ["GRO", "CHK"]  # type: ignore[attr-defined]
+    assert "# Drafted from top-level Linear initiatives" in text
+    assert '      linear: {teams: ["GRO"]}' in text
+
+
+def test_roadmap_items_filed_under_a_bet_are_linked_by_an_objective_supporting_it(
+        tmp_path: Path) -> None:
+    """Only objectives' links trace (bets' links do not): the draft links what it can."""
+    teams = (TeamCandidate("GRO", "Growth", {"teams": ["GRO"]}, roadmap=(
+        RoadmapCandidate("linear:project:Wallets", "project id p-1", serves="i-3"),
+        RoadmapCandidate("linear:project:Pay links", "project id p-2", serves="i-3"),
+        RoadmapCandidate("linear:project:Loose", "project id p-3"),
+        RoadmapCandidate("linear:project:Old", "project id p-4", serves="i-4"))),)
+    strategy = (*LINEAR.strategy, StrategyCandidate("i-4", "Done", "i-1", retired=True))
+    loaded, text = draft(tmp_path, Discovery("linear", teams, strategy, LINEAR.scope))
+    objectives = loaded.model.objectives
+    assert [(o.id, o.supports, o.links) for o in objectives] == [
+        ("GRO-Q4-1", "nested", ("linear:project:Wallets", "linear:project:Pay links")),
+        ("GRO-Q4-2", "checkout", ())]  # the rest: candidates under a placeholder
+    assert '#   - "linear:project:Loose"' in text and '#   - "linear:project:Old"' in text
+    assert objectives[0].name == "TODO: Growth objective for Nested"
+
+
+def test_retired_strategy_candidates_are_drafted_retired(tmp_path: Path) -> None:
+    strategy = (StrategyCandidate("i-1", "Grow self-serve"),
+                StrategyCandidate("i-2", "Old bet", "i-1", retired=True),
+                StrategyCandidate("i-3", "Sunset", retired=True),
+                StrategyCandidate("i-4", "Live bet", "i-1"))
+    loaded = draft(tmp_path, Discovery("linear", LINEAR.teams, strategy, LINEAR.scope))[0]
+    model = loaded.model
+    assert {s.id: s.status for s in model.strategy} == {"grow-self-serve": "active",
+                                                        "sunset": "retired"}
+    assert {b.id: b.status for b in model.bets} == {"old-bet": "retired", "live-bet": "active"}
+    assert {o.supports for o in model.objectives} == {"live-bet"}  # never a retired one
+
+
+def test_the_cli_offers_the_trackers_that_can_draft() -> None:
+    assert init_trackers.draftable() == ["jira", "linear"]
+    assert "[jira|linear]" in invoke("init", "--help")[1]
+    code, _, err = invoke("init", "--from", "file")
+    assert code == 2 and "'file' is not one of 'jira', 'linear'" in err
+
+
+def test_credential_options_reach_the_section_defaults_come_from_the_tracker() -> None:
+    jira = init_trackers.starter_section
+    url = "https://acme.atlassian.net"
+    assert jira("jira", InitOptions(url))["auth"] == {"email_env": "JIRA_EMAIL",
+                                                      "token_env": "JIRA_API_TOKEN"}
+    assert jira("jira", InitOptions(url, {"pat": "MY_PAT"}))["auth"] == {"pat_env": "MY_PAT"}
+    assert jira("linear", InitOptions(None, {"api_key": "KEY"})) == {"api_key_env": "KEY"}
 
 
 class _Discovering:
-    """A stand-in adapter class implementing the optional Discoverer protocol."""
-
-    def __init__(self, settings: Any, context: Any) -> None:
-        self.settings = settings
+    """A stand-in adapter implementing the optional Discoverer protocol."""
 
     def discover(self) -> Discovery:
         return JIRA
 
 
 class _Blind:
-    def __init__(self, settings: Any, context: Any) -> None:
-        pass
+    pass
 
 
 @pytest.fixture
 def adapter(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Make the jira tracker build the given stand-in instead of its adapter."""
     def use(cls: type) -> None:
-        real = starter_discovered.adapter_class
-
-        class Adapter(cls):  # type: ignore[misc, valid-type]
-            Settings = real("jira").Settings
-
-        monkeypatch.setattr(starter_discovered, "adapter_class", lambda name: Adapter)
+        real = registry.tracker("jira")
+        monkeypatch.setattr(real, "adapter", lambda settings, context: cls(),
+                            raising=False)
     yield use
 
 

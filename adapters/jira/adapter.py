@@ -12,7 +12,7 @@ from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
 from aligner.sync.plan import ItemPlan
 
-from .discover import discover
+from .discovery import discover
 from .fields import FieldIds
 from .jql import scoped
 from .mapping import issue_to_item

@@ -12,7 +12,7 @@ from aligner.plugins.discovery import Discovery
 from aligner.retry import RetryPolicy
 from aligner.sync.plan import ItemPlan
 
-from .discover import discovery
+from .discovery import discovery
 from .labels import LabelBook
 from .operations import Op, Sender
 from .reader import LinearReader

@@ -1,43 +1,65 @@
 """What `aligner init --from linear` drafts a starter from: teams, projects, initiatives.
 
+Each team becomes a candidate team owning it; its projects the roadmap items its objectives
+could link, each filed under the first of its initiatives (so the draft can link it from an
+objective supporting that initiative); initiatives become the strategy (top level) and bets
+(nested), completed or canceled ones retired; `teams:` is scoped to the teams found.
+
 One `Workspace` read (the same document every run starts with) scoped to every team the
 credential can see, not to `teams:` in the settings: the starter is what will set them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from aligner.plugins.discovery import Discovery, Found
+from aligner.plugins.discovery import (
+    Discovery,
+    RoadmapCandidate,
+    StrategyCandidate,
+    TeamCandidate,
+)
 
 from .reader import Workspace
 
 Node = dict[str, Any]
+OVER = frozenset({"Completed", "Canceled"})  # initiative statuses a draft marks retired
 
 
 def discovery(workspace: Workspace) -> Discovery:
-    """Teams (key, name); one `Found` per project and team (a project of two teams is a
-    candidate for both); initiatives with their parent initiative."""
-    teams = tuple(Found(key, workspace.team_names.get(key, "")) for key in workspace.teams)
-    projects = tuple(found for node in workspace.projects for found in _project(node))
-    initiatives = tuple(_initiative(node) for node in workspace.initiatives)
-    return Discovery("linear", teams=teams, linear_projects=projects, initiatives=initiatives)
+    """Teams with the projects each works on (a project of two teams is a candidate for
+    both; one attached to no team is left out); initiatives with their parent."""
+    roadmap: dict[str, list[RoadmapCandidate]] = {key: [] for key in workspace.teams}
+    for node in workspace.projects:
+        candidate = _project(node)
+        for key in dict.fromkeys(_keys(node)):
+            roadmap.setdefault(key, []).append(candidate)
+    teams = tuple(TeamCandidate(key, workspace.team_names.get(key) or key, {"teams": [key]},
+                                roadmap=tuple(roadmap[key])) for key in workspace.teams)
+    strategy = tuple(_initiative(node) for node in workspace.initiatives)
+    return Discovery("linear", teams=teams, strategy=strategy,
+                     scope={"teams": list(workspace.teams)} if teams else {},
+                     strategy_from="top-level Linear initiatives", bets_from="sub-initiatives")
 
 
-def _project(node: Node) -> Iterator[Found]:
+def _project(node: Node) -> RoadmapCandidate:
     project_id, name = str(node["id"]), str(node.get("name") or "")
-    keys = [str(team["key"]) for team in _nodes(node.get("teams")) if team.get("key")]
-    if not keys:  # not attached to any team: still listed, owned by nobody yet
-        yield Found(project_id, name)
-    for key in dict.fromkeys(keys):
-        yield Found(project_id, name, key)
+    initiatives = [str(i["id"]) for i in _nodes(node.get("initiatives")) if i.get("id")]
+    return RoadmapCandidate(f"linear:project:{name or project_id}", f"project id {project_id}",
+                            initiatives[0] if initiatives else None)
 
 
-def _initiative(node: Node) -> Found:
+def _keys(node: Node) -> list[str]:
+    return [str(team["key"]) for team in _nodes(node.get("teams")) if team.get("key")]
+
+
+def _initiative(node: Node) -> StrategyCandidate:
     parent = node.get("parentInitiative")
     parent_id = str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else None
-    return Found(str(node["id"]), str(node.get("name") or ""), parent_id)
+    name = str(node.get("name") or "")
+    return StrategyCandidate(str(node["id"]), name, parent_id,
+                             link=f"linear:initiative:{name or node['id']}",
+                             retired=node.get("status") in OVER)
 
 
 def _nodes(connection: Any) -> list[Node]:

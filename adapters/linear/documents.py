@@ -7,7 +7,7 @@ its children by `first`, default 50; a single query may cost at most 10,000):
   comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100 costs ~860.
   `labelIds` (a scalar list) replaces `labels { nodes { id } }`, which alone would cost 55.
 - `WORKSPACE` costs ~4,500: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1
-  + 5 teams x 1.1), 100 initiatives x 2.4, 100 teams x 1.3.
+  + 5 teams x 1.1), 100 initiatives x 2.5, 100 teams x 1.3.
 - A write request carries at most `WRITE_BATCH_ITEMS` items (two mutations each), ~70 points.
 `tests/linear/test_contract.py` recomputes these with the fake's complexity counter.
 """
@@ -35,7 +35,8 @@ _PROJECT = (
     f"teams(first: {PROJECT_TEAMS}) {{ nodes {{ key }} }} }}"
 )
 _TEAM = "fragment TeamFields on Team { id key name }"
-_INITIATIVE = "fragment InitiativeFields on Initiative { id name url parentInitiative { id } }"
+_INITIATIVE = ("fragment InitiativeFields on Initiative { id name url status "
+               "parentInitiative { id } }")
 _OWN_COMMENT = (
     "fragment OwnCommentFields on Issue { id comments(first: 1, filter: "
     f'{{user: {{isMe: {{eq: true}}}}, body: {{contains: "{STATE_MARKER}"}}}}) '

@@ -1,181 +1,200 @@
-"""A starter model drafted from a tracker's discovery (`aligner init --from jira|linear`).
+"""A starter model drafted from a tracker's `Discovery` (`aligner init --from TRACKER`).
 
-Linear initiatives become the strategy (top level) and bets (sub-initiatives); each Jira project
-and Linear team becomes a team owning it, with one placeholder objective whose candidate
-roadmap items (open epics, projects) are listed as comments for a person to pick.
+Tracker-neutral: the adapter already said which teams it found and what each owns, which
+roadmap items objectives could link, which strategy and bets it read. Top-level strategy
+candidates become the strategy, their descendants bets. Each team gets one objective per
+active bet or pillar its roadmap items are filed under (in Linear, a project's initiative),
+linking those items, since only objectives' links trace (a bet's do not); its other
+candidates are listed as comments under a placeholder objective for a person to pick.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from aligner.errors import ConfigError
 from aligner.init.starter import FOOTER, HEADER, q, quarter, slug
-from aligner.logs import register_env_secrets
-from aligner.plugins.adapter import AdapterContext, Discoverer
-from aligner.plugins.discovery import Discovery, Found
-from aligner.plugins.registry import adapter_class
+from aligner.plugins.discovery import (
+    Discovery,
+    RoadmapCandidate,
+    StrategyCandidate,
+    TeamCandidate,
+)
 
 MAX_CANDIDATES = 40  # candidate links listed per objective; the rest are counted
+DEFAULT_PILLAR = "grow-revenue"
 
 
-@dataclass
-class _Team:
+@dataclass(frozen=True)
+class _Pillar:
+    """A drafted strategy pillar (`strategy` None) or bet (`strategy`: its pillar's id)."""
+
     id: str
-    key: str
-    name: str
-    jira_projects: list[str] = field(default_factory=list)
-    linear_teams: list[str] = field(default_factory=list)
-    components: list[str] = field(default_factory=list)
-    candidates: list[tuple[str, str]] = field(default_factory=list)  # (link, what it is)
+    found: StrategyCandidate
+    strategy: str | None = None
 
 
-def render_discovered(discovery: Discovery, tracker: dict[str, Any], today: date) -> str:
-    """The whole starter text."""
-    taken: set[str] = set()
-    strategy, bets, top = _strategy_and_bets(discovery, taken)
-    teams = _teams(discovery, set())
-    supports = bets[0][0] if bets else top
-    parts = [HEADER, *_strategy_lines(strategy, bets), *_objective_lines(teams, supports, today),
-             *_team_lines(teams), _tracker_text(discovery.tracker, _scoped(discovery, tracker)),
-             FOOTER]
+def render_discovered(discovery: Discovery, section: Mapping[str, Any], today: date) -> str:
+    """The whole starter text; `section` is the adapter's drafted tracker section."""
+    strategy, bets = _pillars(discovery.strategy)
+    by_key = {p.found.key: p for p in (*strategy, *bets)}
+    team_ids = _team_ids(discovery.teams)
+    parts = [HEADER, *_strategy_lines(discovery, strategy, bets),
+             *_objective_lines(discovery.teams, team_ids, by_key, _default_support(
+                 strategy, bets), today),
+             *_team_lines(discovery.tracker, discovery.teams, team_ids),
+             _tracker_text(discovery.tracker, {**section, **discovery.scope}), FOOTER]
     return "\n".join(parts)
 
 
-def _strategy_and_bets(discovery: Discovery, taken: set[str]) -> tuple[
-        list[tuple[str, Found]], list[tuple[str, str, Found]], str]:
-    """(strategy ids with their initiative, (bet id, strategy id, initiative), first strategy)."""
-    by_id = {i.key: i for i in discovery.initiatives}
-    strategy = [(slug(i.name or i.key, taken), i) for i in discovery.initiatives
-                if i.parent is None or i.parent not in by_id]
-    strategy_of = {found.key: sid for sid, found in strategy}
+def _pillars(found: Sequence[StrategyCandidate]) -> tuple[list[_Pillar], list[_Pillar]]:
+    """(strategy pillars, bets): roots, then every descendant as a bet of its root."""
+    taken: set[str] = set()
+    by_key = {f.key: f for f in found}
+    strategy = [_Pillar(slug(f.name or f.key, taken), f) for f in found
+                if f.parent is None or f.parent not in by_key]
+    strategy_of = {p.found.key: p.id for p in strategy}
     bets = []
-    for initiative in discovery.initiatives:
-        root = _root(initiative, by_id)
-        if initiative.key not in strategy_of and root.key in strategy_of:
-            bets.append((slug(initiative.name or initiative.key, taken),
-                         strategy_of[root.key], initiative))
-    top = strategy[0][0] if strategy else "grow-revenue"
-    return strategy, bets, top
+    for candidate in found:
+        root = _root(candidate, by_key)
+        if candidate.key not in strategy_of and root.key in strategy_of:
+            bets.append(_Pillar(slug(candidate.name or candidate.key, taken), candidate,
+                                strategy_of[root.key]))
+    return strategy, bets
 
 
-def _root(found: Found, by_id: dict[str, Found]) -> Found:
+def _root(found: StrategyCandidate,
+          by_key: Mapping[str, StrategyCandidate]) -> StrategyCandidate:
     seen = {found.key}
-    while found.parent in by_id and found.parent not in seen:
-        found = by_id[found.parent]
+    while found.parent is not None and found.parent in by_key and found.parent not in seen:
+        found = by_key[found.parent]
         seen.add(found.key)
     return found
 
 
-def _strategy_lines(strategy: list[tuple[str, Found]],
-                    bets: list[tuple[str, str, Found]]) -> list[str]:
+def _default_support(strategy: list[_Pillar], bets: list[_Pillar]) -> str:
+    """What a placeholder objective supports: the first active bet, else pillar."""
+    for pillar in (*bets, *strategy):
+        if not pillar.found.retired:
+            return pillar.id
+    first = bets or strategy
+    return first[0].id if first else DEFAULT_PILLAR
+
+
+def _strategy_lines(discovery: Discovery, strategy: list[_Pillar],
+                    bets: list[_Pillar]) -> list[str]:
     lines = ["# Company strategy pillars: the top of every trace."]
     if not strategy:
-        lines += ["# TODO: your pillars.", "strategy:", "  - id: grow-revenue",
+        lines += ["# TODO: your pillars.", "strategy:", f"  - id: {DEFAULT_PILLAR}",
                   "    name: Grow revenue              # TODO", "    status: active", ""]
         return [*lines, "bets: []   # optional: product-strategy bets serving a strategy", ""]
-    lines += ["# Drafted from top-level Linear initiatives; keep the real pillars only.",
+    lines += [f"# Drafted from {discovery.strategy_from}; keep the real pillars only.",
               "strategy:"]
-    for sid, found in strategy:
-        lines += [f"  - id: {sid}", f"    name: {q(found.name or found.key)}", "    status: active"]
-    lines += ["", "# Bets: drafted from sub-initiatives.", "bets:" if bets else "bets: []"]
-    for bid, sid, found in bets:
-        lines += [f"  - id: {bid}", f"    name: {q(found.name or found.key)}",
-                  f"    strategy: {sid}",
-                  f"    links: [{q('linear:initiative:' + (found.name or found.key))}]"]
+    for pillar in strategy:
+        lines += [f"  - id: {pillar.id}", f"    name: {q(pillar.found.name or pillar.found.key)}",
+                  f"    status: {_status(pillar)}"]
+    lines += ["", f"# Bets: drafted from {discovery.bets_from}. Their `links` only help suggest "
+              "fixes;", "# items trace through objectives' `links`.",
+              "bets:" if bets else "bets: []"]
+    for bet in bets:
+        lines += [f"  - id: {bet.id}", f"    name: {q(bet.found.name or bet.found.key)}",
+                  f"    strategy: {bet.strategy}"]
+        if bet.found.retired:
+            lines.append("    status: retired")
+        if bet.found.link:
+            lines.append(f"    links: [{q(bet.found.link)}]")
     return [*lines, ""]
 
 
-def _teams(discovery: Discovery, taken: set[str]) -> list[_Team]:
-    teams: dict[str, _Team] = {}
-    for project in discovery.projects:
-        team = _team(teams, project, taken)
-        team.jira_projects.append(project.key)
-        team.components += [c.name or c.key for c in discovery.components
-                            if c.parent == project.key]
-        team.candidates += [(f"jira:{e.key}", f"epic: {e.name}") for e in discovery.epics
-                            if e.parent == project.key]
-    for linear_team in discovery.teams:
-        team = _team(teams, linear_team, taken)
-        team.linear_teams.append(linear_team.key)
-        team.candidates += [(f"linear:project:{p.name or p.key}", f"project id {p.key}")
-                            for p in discovery.linear_projects if p.parent == linear_team.key]
-    return list(teams.values())
+def _status(pillar: _Pillar) -> str:
+    return "retired" if pillar.found.retired else "active"
 
 
-def _team(teams: dict[str, _Team], found: Found, taken: set[str]) -> _Team:
-    """The team for a Jira project or Linear team; the same key in both trackers is one team."""
-    key = found.key.casefold()
-    if key not in teams:
-        teams[key] = _Team(slug(found.name or found.key, taken), found.key,
-                           found.name or found.key)
-    return teams[key]
+def _team_ids(teams: Sequence[TeamCandidate]) -> list[str]:
+    taken: set[str] = set()
+    return [slug(team.name or team.key, taken) for team in teams]
 
 
-def _objective_lines(teams: list[_Team], supports: str, today: date) -> list[str]:
+def _objective_lines(teams: Sequence[TeamCandidate], team_ids: list[str],
+                     pillars: Mapping[str, _Pillar], supports: str, today: date) -> list[str]:
     start, end = quarter(today)
     number = (start.month - 1) // 3 + 1
-    lines = ["# Team objectives (OKRs): one placeholder per team. TODO: the real objectives;",
-             "# `links` name the roadmap items (epics, projects) that realise each one.",
+    lines = ["# Team objectives (OKRs). TODO: the real objectives; `links` name the roadmap",
+             "# items (epics, projects) that realise each one.",
              "objectives:" if teams else "objectives: []"]
-    for team in teams:
-        lines += [f"  - id: {q(f'{team.key.upper()}-Q{number}-1')}",
-                  f"    name: {q('TODO: ' + team.name + ' objective for this quarter')}",
-                  f"    team: {team.id}", f"    supports: {supports}   # a bet or strategy id",
-                  f"    period: {{start: {start}, end: {end}}}",
-                  *_candidate_lines(team), "    links: []"]
+    for team, team_id in zip(teams, team_ids, strict=True):
+        grouped, rest = _grouped(team.roadmap, pillars)
+        drafts: list[tuple[str, str, list[str]]] = [
+            (f"{team.name} objective for {pillar.found.name or pillar.found.key}", pillar.id,
+             _link_lines(links)) for pillar, links in grouped]
+        if rest or not drafts:
+            drafts.append((f"{team.name} objective for this quarter", supports,
+                           [*_candidate_lines(rest), "    links: []"]))
+        for n, (name, supported, link_lines) in enumerate(drafts, start=1):
+            lines += [f"  - id: {q(f'{team.key.upper()}-Q{number}-{n}')}",
+                      f"    name: {q('TODO: ' + name)}", f"    team: {team_id}",
+                      f"    supports: {supported}   # a bet or strategy id",
+                      f"    period: {{start: {start}, end: {end}}}", *link_lines]
     return [*lines, ""]
 
 
-def _candidate_lines(team: _Team) -> list[str]:
-    if not team.candidates:
+def _grouped(roadmap: Sequence[RoadmapCandidate], pillars: Mapping[str, _Pillar]) -> tuple[
+        list[tuple[_Pillar, list[RoadmapCandidate]]], list[RoadmapCandidate]]:
+    """Candidates filed under an active pillar or bet, by it; and the rest."""
+    groups: dict[str, tuple[_Pillar, list[RoadmapCandidate]]] = {}
+    rest = []
+    for candidate in roadmap:
+        pillar = pillars.get(candidate.serves) if candidate.serves else None
+        if pillar is None or pillar.found.retired:
+            rest.append(candidate)
+        else:
+            groups.setdefault(pillar.id, (pillar, []))[1].append(candidate)
+    return list(groups.values()), rest
+
+
+def _link_lines(links: list[RoadmapCandidate]) -> list[str]:
+    lines = ["    # Drafted: the tracker files these under what this objective supports.",
+             "    links:"]
+    return lines + [f"      - {q(c.link)}   # {_one_line(c.what)}" if c.what
+                     else f"      - {q(c.link)}" for c in links]
+
+
+def _candidate_lines(candidates: list[RoadmapCandidate]) -> list[str]:
+    if not candidates:
         return []
     lines = ["    # Candidates: replace `links: []` with those that realise this objective:",
              "    # links:"]
-    for link, what in team.candidates[:MAX_CANDIDATES]:
-        lines.append(f"    #   - {q(link)}   # {_one_line(what)}")
-    if len(team.candidates) > MAX_CANDIDATES:
-        lines.append(f"    #   … and {len(team.candidates) - MAX_CANDIDATES} more")
+    for candidate in candidates[:MAX_CANDIDATES]:
+        lines.append(f"    #   - {q(candidate.link)}   # {_one_line(candidate.what)}")
+    if len(candidates) > MAX_CANDIDATES:
+        lines.append(f"    #   … and {len(candidates) - MAX_CANDIDATES} more")
     return lines
 
 
-def _team_lines(teams: list[_Team]) -> list[str]:
+def _team_lines(tracker: str, teams: Sequence[TeamCandidate],
+                team_ids: list[str]) -> list[str]:
     lines = ["# Teams and the areas they own. TODO: check names; add the components and",
              "# labels each team owns (an area claimed by two teams is AL204).",
              "teams:" if teams else "teams: []"]
-    for team in teams:
-        lines += [f"  - id: {team.id}", f"    name: {q(team.name)}", "    owns:"]
-        if team.jira_projects:
-            projects = ", ".join(q(p) for p in team.jira_projects)
-            lines.append(f"      jira: {{projects: [{projects}], components: []}}")
-            if team.components:
-                names = ", ".join(_one_line(c) for c in team.components[:MAX_CANDIDATES])
-                lines.append(f"      # components in {'/'.join(team.jira_projects)}: {names}")
-        if team.linear_teams:
-            keys = ", ".join(q(k) for k in team.linear_teams)
-            lines.append(f"      linear: {{teams: [{keys}]}}")
+    for team, team_id in zip(teams, team_ids, strict=True):
+        lines += [f"  - id: {team_id}", f"    name: {q(team.name or team.key)}", "    owns:"]
+        lines.append(f"      {tracker}: {_flow(team.owns)}")
+        lines += [f"      # {_one_line(note)}" for note in team.notes]
         lines.append("      labels: []")
     return [*lines, ""]
 
 
-def _scoped(discovery: Discovery, section: dict[str, Any]) -> dict[str, Any]:
-    """The tracker section with its scope set to what was discovered."""
-    scoped = dict(section)
-    if discovery.tracker == "jira" and discovery.projects and not scoped.get("jql"):
-        keys = ", ".join(p.key if re.fullmatch(r"[A-Z][A-Z0-9_]*", p.key) else q(p.key)
-                         for p in discovery.projects)
-        scoped["jql"] = f"project in ({keys}) AND statusCategory != Done"
-    if discovery.tracker == "linear" and discovery.teams:
-        scoped["teams"] = [t.key for t in discovery.teams]
-    return scoped
+def _flow(value: Any) -> str:
+    """A YAML flow value with every string quoted: `{projects: ["CHK"], components: []}`."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    return q(value)  # JSON scalars are YAML scalars: strings stay strings
 
 
 def _tracker_text(name: str, section: dict[str, Any]) -> str:
@@ -186,40 +205,3 @@ def _tracker_text(name: str, section: dict[str, Any]) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def tracker_section(tracker: str, *, url: str | None = None, email_env: str = "JIRA_EMAIL",
-                    token_env: str = "JIRA_API_TOKEN", pat_env: str | None = None,
-                    api_key_env: str = "LINEAR_API_KEY") -> dict[str, Any]:
-    """The `trackers.<tracker>` section `init --from` writes (env var names, never secrets)."""
-    if tracker == "jira":
-        if not url:
-            raise ConfigError("init --from jira needs the site: --url https://your-site."
-                              "atlassian.net (or set JIRA_URL)")
-        auth = {"pat_env": pat_env} if pat_env else {"email_env": email_env,
-                                                     "token_env": token_env}
-        return {"url": url, "auth": auth}
-    section: dict[str, Any] = {"api_key_env": api_key_env}
-    if url:
-        section["url"] = url
-    return section
-
-
-def discover(tracker: str, section: dict[str, Any], env: Mapping[str, str],
-             base_dir: Path, teams: tuple[str, ...] = ()) -> Discovery:
-    """Ask the tracker's adapter for its `Discovery` (the optional `Discoverer` protocol)."""
-    register_env_secrets({tracker: section}, env)
-    placeholders: dict[str, dict[str, Any]] = {
-        "jira": {"jql": "order by key"}, "linear": {"teams": list(teams) or ["*"]}}
-    cls = adapter_class(tracker)
-    try:
-        settings = cls.Settings.model_validate({**section, **placeholders.get(tracker, {})})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"init --from {tracker}: {where}: {first['msg']}") from None
-    adapter = cls(settings, AdapterContext(base_dir=base_dir, env=env))
-    if not isinstance(adapter, Discoverer):
-        raise ConfigError(f"the {tracker} adapter cannot discover projects yet; run "
-                          "`aligner init` without --from for the offline starter")
-    return adapter.discover()

@@ -36,8 +36,9 @@ class Builders:
         self.store.labels[label["id"]] = label
         return label
 
-    def add_initiative(self, name: str, parent: Ref | None = None) -> Record:
-        initiative = {"id": self.store.new_id("initiative"), "name": name,
+    def add_initiative(self, name: str, parent: Ref | None = None,
+                       status: str = "Active") -> Record:
+        initiative = {"id": self.store.new_id("initiative"), "name": name, "status": status,
                       "url": f"https://linear.app/fake/initiative/{len(self.store.initiatives)}",
                       "parentId": self.initiative(parent)["id"] if parent else None}
         self.store.initiatives[initiative["id"]] = initiative

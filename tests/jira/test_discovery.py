@@ -1,8 +1,10 @@
-"""Discovery for `aligner init --from jira`: projects, components, open epics, few requests."""
+"""Discovery for `aligner init --from jira`: projects as teams, components, open epics, few
+requests; through the CLI, a starter that validates."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,16 +15,25 @@ from click.testing import CliRunner
 from aligner.cli import cli
 from aligner.errors import AuthError
 from aligner.model.load import load_config
-from aligner.plugins.discovery import Found
+from aligner.plugins.discovery import Discovery, RoadmapCandidate, TeamCandidate
 from tests.fakes.jira import CLOUD, DATACENTER, FakeJira
 
 from .support import adapter
 
-PROJECTS = (Found("CHK", "Checkout"), Found("OPS", "Operations: on-call #1"),
-            Found("PAY", "Payments"))
-COMPONENTS = (Found("Cart", parent="CHK"), Found("Payments page", parent="CHK"),
-              Found("Pager", parent="OPS"))
-EPICS = (Found("PAY-1", "Pay by link", "PAY"), Found("CHK-1", "Redesign the cart", "CHK"))
+PROJECTS = (("CHK", "Checkout"), ("OPS", "Operations: on-call #1"), ("PAY", "Payments"))
+TEAMS = (
+    TeamCandidate("CHK", "Checkout", {"projects": ["CHK"], "components": []},
+                  ("components in CHK: Cart, Payments page",),
+                  (RoadmapCandidate("jira:CHK-1", "epic: Redesign the cart"),)),
+    TeamCandidate("OPS", "Operations: on-call #1", {"projects": ["OPS"], "components": []},
+                  ("components in OPS: Pager",)),
+    TeamCandidate("PAY", "Payments", {"projects": ["PAY"], "components": []},
+                  roadmap=(RoadmapCandidate("jira:PAY-1", "epic: Pay by link"),)),
+)
+
+
+def epics(found: Discovery) -> list[str]:
+    return [c.link for team in found.teams for c in team.roadmap]
 
 
 def seed_site(fake: FakeJira) -> None:
@@ -38,12 +49,19 @@ def seed_site(fake: FakeJira) -> None:
     fake.add_issue("PAY-1", "Pay by link", issuetype="Epic")
 
 
-def test_discovers_projects_components_and_open_epics(fake: FakeJira) -> None:
+def test_each_project_is_a_team_with_its_components_and_open_epics(fake: FakeJira) -> None:
     seed_site(fake)
     found = adapter(fake).discover()
-    assert found.tracker == "jira"
-    assert (found.projects, found.components) == (PROJECTS, COMPONENTS)
-    assert found.epics == EPICS  # open only, most recently updated first
+    assert found.tracker == "jira" and found.teams == TEAMS  # open epics only
+    assert found.strategy == ()
+    assert found.scope == {"jql": "project in (CHK, OPS, PAY) AND statusCategory != Done"}
+
+
+def test_the_scope_quotes_keys_jql_would_misread(fake: FakeJira) -> None:
+    fake.add_project("AB_1", "Underscored")
+    fake.add_project("x2", "Lower case")
+    assert adapter(fake).discover().scope == {
+        "jql": 'project in (AB_1, "x2") AND statusCategory != Done'}
 
 
 def test_one_listing_one_components_call_per_project_and_one_epic_search(
@@ -72,8 +90,8 @@ def test_long_listings_are_paged(mode: str, rsps: responses.RequestsMock) -> Non
         fake.add_project(f"P{number}", f"Project {number}")
         fake.add_issue(f"P{number}-1", f"Epic {number}", issuetype="Epic")
     found = adapter(fake).discover()
-    assert [p.key for p in found.projects] == ["P1", "P2", "P3", "P4", "P5"]
-    assert sorted(e.key for e in found.epics) == [f"P{n}-1" for n in range(1, 6)]
+    assert [t.key for t in found.teams] == ["P1", "P2", "P3", "P4", "P5"]
+    assert sorted(epics(found)) == [f"jira:P{n}-1" for n in range(1, 6)]
     if fake.cloud:
         pages = [r.query["startAt"] for r in fake.requests if r.op == "project.search"]
         assert pages == [["0"], ["2"], ["4"]]
@@ -85,7 +103,7 @@ def test_long_listings_are_paged(mode: str, rsps: responses.RequestsMock) -> Non
 def test_throttling_goes_through_the_one_retry_layer(fake: FakeJira, waits: list[float]) -> None:
     seed_site(fake)
     fake.throttle("GET", "/project/CHK/components", retry_after=7)
-    assert adapter(fake, waits).discover().components == COMPONENTS
+    assert adapter(fake, waits).discover().teams == TEAMS
     assert waits == [7.0]
 
 
@@ -95,7 +113,7 @@ def test_a_project_gone_since_the_listing_is_skipped(fake: FakeJira,
     fake.fail("GET", "/project/OPS/components", 404, message="No project could be found")
     with caplog.at_level(logging.WARNING):
         found = adapter(fake).discover()
-    assert found.projects == PROJECTS and found.components == COMPONENTS[:2]
+    assert found.teams == (TEAMS[0], replace(TEAMS[1], notes=()), TEAMS[2])
     assert "components of OPS skipped" in caplog.text
 
 
@@ -106,7 +124,7 @@ def test_a_site_refusing_the_epic_query_gives_no_epics(fake: FakeJira,
               message="The value 'Epic' does not exist for the field 'issuetype'.")
     with caplog.at_level(logging.WARNING):
         found = adapter(fake).discover()
-    assert found.epics == () and found.projects == PROJECTS
+    assert epics(found) == [] and [t.key for t in found.teams] == ["CHK", "OPS", "PAY"]
     assert "does not exist for the field 'issuetype'" in caplog.text
 
 
@@ -139,9 +157,9 @@ def test_init_from_jira_drafts_a_valid_starter(fake: FakeJira, tmp_path: Path) -
 
     loaded = load_config(target)
     model = loaded.model
-    assert [t.name for t in model.teams] == [p.name for p in PROJECTS]
-    assert [t.owns.jira.projects for t in model.teams if t.owns.jira] == [
-        ("CHK",), ("OPS",), ("PAY",)]
+    assert [t.name for t in model.teams] == [name for _, name in PROJECTS]
+    assert [t.owns.trackers["jira"]["projects"] for t in model.teams] == [
+        ["CHK"], ["OPS"], ["PAY"]]
     assert all(o.links == () for o in model.objectives)  # candidates stay comments
     section = loaded.trackers["jira"]
     assert section.jql == "project in (CHK, OPS, PAY) AND statusCategory != Done"  # type: ignore[attr-defined]
