@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +12,7 @@ from aligner.engine.items import BacklogItem
 from aligner.engine.ownership import Area, Holding, Ownership
 from aligner.errors import did_you_mean
 from aligner.model.schema import OperatingModel
+from aligner.plugins.tracker import Claim, LinkScheme
 
 MAX_DEPTH = 32  # deeper parent chains are a data error, not a hierarchy
 
@@ -80,14 +81,16 @@ class Tracer:
     """Resolves traces against one model, one run date and one graph of fetched items."""
 
     def __init__(self, model: OperatingModel, graph: Mapping[str, BacklogItem], as_of: date,
-                 label_prefixes: Mapping[str, str]) -> None:
+                 label_prefixes: Mapping[str, str],
+                 claims: Mapping[str, Sequence[Claim]] | None = None,
+                 schemes: Sequence[LinkScheme] = ()) -> None:
         self.graph = graph
-        self.ownership = Ownership(model)
+        self.ownership = Ownership(model, claims)
         self._prefixes = {k: v.casefold() for k, v in label_prefixes.items()}
         self._label_prefixes = dict(label_prefixes)
         self._statuses = {o.id.casefold(): _status(model, o.id, as_of) for o in model.objectives}
         self._suggester = Suggester(model, (s.objective for s in self._statuses.values()
-                                            if s.state == ALIGNED))
+                                            if s.state == ALIGNED), schemes)
         self._ids = [o.id for o in model.objectives]
         self._hints: dict[str, str] = {}  # unknown objective ref -> its "did you mean"
         self._refs: dict[str, _NodeRefs] = {}  # ancestor key -> what visiting it finds
