@@ -3,7 +3,8 @@
 Every `Text` part is ticket or model text and is escaped: in ADF it only ever becomes a plain
 text node (never a mention, link or other mark); in wiki markup every special character is
 neutralised so `{code}`, `[link|..]`, `[~mention]`, `*bold*`, `|tables|` and emoticons stay text.
-Only `Link` parts, which the core builds, become links, and only for http(s) URLs.
+Only `Link` parts, which the core builds, become links, and only for http(s) URLs. Control
+characters and bidi overrides (U+202E) are dropped from all of it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from aligner.comment.document import BulletList, Comment, Inline, Link, Paragraph
+from aligner.comment.document import (
+    BulletList,
+    Comment,
+    Inline,
+    Link,
+    Paragraph,
+    without_controls,
+)
 
 ZWSP = "\u200b"  # breaks a pattern (emoticon, autolink) without changing what readers see
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WIKI_SPECIAL = re.compile(r"([*_?\-+^~{}\[\]|!#])")
 _EMOTICON = re.compile(r"([:;])(?=[()PpDd/|])|\((?=(?:y|n|i|/|x|on|off|flag|flagoff)\))",
                        re.IGNORECASE)
@@ -24,8 +31,8 @@ _BLOCK_START = re.compile(r"^(h[1-6]|bq)(?=\.)", re.IGNORECASE)
 
 
 def _flat(text: str) -> str:
-    """One line: control characters dropped, whitespace runs collapsed (edges kept)."""
-    return re.sub(r"\s+", " ", _CONTROL.sub("", text))
+    """One line: control and bidi characters dropped, whitespace runs collapsed (edges kept)."""
+    return re.sub(r"\s+", " ", without_controls(text))
 
 
 def _safe_url(url: str) -> str | None:
@@ -42,7 +49,7 @@ def _adf_inline(part: Inline) -> dict[str, Any] | None:
         return None  # ADF refuses empty text nodes
     node: dict[str, Any] = {"type": "text", "text": text}
     if isinstance(part, Link):
-        url = _safe_url(part.url)
+        url = _safe_url(without_controls(part.url))
         if url:
             node["marks"] = [{"type": "link", "attrs": {"href": url}}]
     elif part.style == "strong":
@@ -97,7 +104,7 @@ def _wiki_inline(part: Inline) -> str:
     if not text:
         return ""
     if isinstance(part, Link):
-        url = _safe_url(part.url)
+        url = _safe_url(without_controls(part.url))
         if not url:
             return text
         return _wrap(text, "[", "|" + quote(url, safe=":/?&=%#@+;,.~-_!$*()") + "]")

@@ -71,6 +71,7 @@ class JiraSettings(TrackerSettings):
             raise ValueError("the URL must not carry credentials (use `auth`)")
         if parts.query or parts.fragment:
             raise ValueError(f"the site URL takes no query or fragment: {value!r}")
+        _check_port(value)
         return value.strip().rstrip("/")
 
     @field_validator("jql")
@@ -95,6 +96,16 @@ class JiraSettings(TrackerSettings):
         if host.endswith((".atlassian.net", ".jira.com")):
             return CLOUD  # Atlassian-hosted sites are Cloud; custom domains are probed
         return None
+
+
+def _check_port(url: str) -> None:
+    """A port must be a number from 1 to 65535 (`urlsplit` accepts `:99999` until asked)."""
+    try:
+        port = urlsplit(url.strip()).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(f"the URL's port must be a number from 1 to 65535: {url!r}")
 
 
 def _read(env: Mapping[str, str], name: str, key: str) -> str:

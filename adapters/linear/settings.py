@@ -71,6 +71,12 @@ def validate_url(url: str) -> str:
         raise ValueError("the URL must not carry credentials; use api_key_env/oauth_token_env")
     if not parts.hostname:
         raise ValueError(f"not an absolute URL: {url!r}")
+    try:
+        port = parts.port  # `urlsplit` accepts `:99999` until asked
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(f"the URL's port must be a number from 1 to 65535: {url!r}")
     if parts.scheme == "https":
         return url
     if parts.scheme == "http" and _is_loopback(parts.hostname):

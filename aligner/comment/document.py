@@ -67,13 +67,27 @@ def _escape_marker(match: re.Match[str]) -> str:
     return f"{lead}\\{marker}" if marker in "-+" else f"{lead}{marker}\\"
 
 
+# C0 and C1 controls (tab and line breaks stay: renderers fold them into spaces) and the
+# bidirectional formatting characters that make text display other than it reads (U+202E)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str) -> str:
+    """Ticket text with control and bidi formatting characters removed; every renderer of
+    the comment (Markdown, plain, ADF, wiki) passes text through it first."""
+    return _CONTROLS.sub("", text)
+
+
 def _inline_markdown(part: Inline) -> str:
+    text = without_controls(part.text)
     if isinstance(part, Link):
-        return f"[{escape_markdown(part.text)}]({part.url.replace(')', '%29')})"
+        url = without_controls(part.url).replace(")", "%29")
+        return f"[{escape_markdown(text)}]({url})"
     if part.style == "code":
-        flat = " ".join(part.text.split()).replace("`", "'")
+        flat = " ".join(text.split()).replace("`", "'")
         return f"`{flat}`"
-    escaped = escape_markdown(part.text)
+    escaped = escape_markdown(text)
     inner = escaped.strip()
     if part.style != "strong" or not inner:
         return escaped
@@ -98,7 +112,8 @@ def render_plain(comment: Comment) -> str:
     out: list[str] = []
     for block in comment.blocks:
         if isinstance(block, Paragraph):
-            out.append("".join(p.text for p in block.parts))
+            out.append(without_controls("".join(p.text for p in block.parts)))
         else:
-            out.extend("  - " + "".join(p.text for p in item) for item in block.items)
+            out.extend("  - " + without_controls("".join(p.text for p in item))
+                       for item in block.items)
     return "\n".join(out)
