@@ -7,7 +7,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,18 +21,19 @@ from aligner.init.discovered import render_discovered
 from aligner.init.starter import offline_starter, write_starter
 from aligner.init.trackers import discover, draftable, starter_section
 from aligner.logs import SECRETS, configure_logging
-from aligner.mirror.history import history_json, load_history, render_history
+from aligner.mirror.history import load_history
 from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
 from aligner.plugins.discovery import InitOptions
 from aligner.plugins.registry import rule_classes
 from aligner.progress import ProgressCallback, progress_for
 from aligner.report.explain import render_explain
+from aligner.report.failure import render_failure
 from aligner.report.formats import FORMATS, RunReport, build_report, render
-from aligner.report.model import report_json
+from aligner.report.history import render_history, render_history_json
+from aligner.report.outputs import ReportTarget, parse_report_spec, report_targets
 from aligner.report.rule_docs import render_rule, render_rule_table
-from aligner.report.summary import FAIL_ON, exit_code
-from aligner.report.sync import render_outcome, render_plan, sync_json
+from aligner.report.summary import FAIL_ON
 from aligner.sync.check import run_check
 from aligner.sync.run import DEFAULT_STATE, run_sync
 
@@ -51,21 +53,50 @@ def run_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return config_option(f)
 
 
+def _report_specs(ctx: click.Context, param: click.Parameter,
+                  values: tuple[str, ...]) -> tuple[ReportTarget, ...]:
+    """`--report FORMAT:FILE`, each parsed or a usage error."""
+    try:
+        return tuple(parse_report_spec(value) for value in values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+def _share(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A share as 0.8 or 80% (reports print percentages, so both read back)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        share = float(text.removesuffix("%").strip()) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a share: give 0.8 or 80%", ctx,
+                                 param) from None
+    if not 0.0 <= share <= 1.0:
+        raise click.BadParameter(f"{value!r} is not between 0 and 1 (or 0% and 100%)", ctx,
+                                 param)
+    return share
+
+
 def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-                     show_default=True, help="Report format.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Report format [default: from the -o file's extension "
+                          "(.json .md .xml .csv .txt), else text].")(f)
     f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write the report to this file instead of stdout.")(f)
+    f = click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
+                     callback=_report_specs,
+                     help="Also write a report in FORMAT to FILE, from the same fetch "
+                          "(repeatable): --report json:out.json --report markdown:summary.md")(f)
     return click.option("--fail-on", type=click.Choice(FAIL_ON), default="error",
                         show_default=True,
                         help="Exit 1 when a finding at or above this severity remains.")(f)
 
 
 def gate_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--min-aligned", type=click.FloatRange(0.0, 1.0), default=None,
-                        metavar="SHARE",
+    return click.option("--min-aligned", default=None, metavar="SHARE", callback=_share,
                         help="Exit 1 when the overall aligned share of open items is below "
-                             "SHARE (0-1, e.g. 0.8), whatever --fail-on says.")(f)
+                             "SHARE (0.8 or 80%), whatever --fail-on says.")(f)
 
 
 def cli_progress() -> ProgressCallback | None:
@@ -75,11 +106,30 @@ def cli_progress() -> ProgressCallback | None:
     return progress_for(quiet=bool(settings.get("quiet")))
 
 
-def gate_notice(report: RunReport, fmt: str, output: Path | None) -> None:
-    """Say on stderr that --min-aligned failed, unless the text report on stdout says it."""
+def gate_notice(report: RunReport, targets: list[ReportTarget]) -> None:
+    """Say on stderr that the --min-aligned gate failed, unless the text on stdout says it."""
     line = report.gate.min_aligned_line()
-    if line and (fmt != "text" or output is not None):
+    if line and not any(t.on_terminal_text for t in targets):
         click.echo(f"aligner: {line}", err=True)
+
+
+def write_reports(report: RunReport, targets: list[ReportTarget]) -> None:
+    """Render the one report model into every requested format and file."""
+    for target in targets:
+        emit(render(target.fmt, report), target.path)
+
+
+@contextmanager
+def failure_reports(targets: list[ReportTarget]) -> Iterator[None]:
+    """A run that fails still leaves a report (status failed, reason, exit code) in every
+    requested output, for CI artifact steps; the error then prints its one line as usual."""
+    try:
+        yield
+    except AlignerError as error:
+        for target in targets:
+            if not target.on_terminal_text:  # stderr carries the line for a terminal
+                emit(render_failure(target.fmt, one_line(error), error.exit_code), target.path)
+        raise
 
 
 def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,7 +141,7 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(*args, **kwargs)
         except AlignerError as error:
             # one line whatever a server or a file put in the message
-            click.echo(f"aligner: {printable(' '.join(str(error).splitlines()))}", err=True)
+            click.echo(f"aligner: {one_line(error)}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
@@ -111,6 +161,11 @@ def internal_error(error: Exception) -> NoReturn:
     click.echo(f"aligner: internal error ({type(error).__name__}: {text}); please report it "
                "with the command that triggered it", err=True)
     sys.exit(EXIT_INTERNAL)
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one printable line, whatever a server or a file put in it."""
+    return printable(" ".join(str(error).splitlines()))
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -155,8 +210,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 @report_options
 @gate_option
 @one_line_errors
-def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: Path | None,
-          fail_on: str, min_aligned: float | None) -> None:
+def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
+          output: Path | None, reports: tuple[ReportTarget, ...], fail_on: str,
+          min_aligned: float | None) -> None:
     """Report alignment and findings; never writes to trackers. The planning gate.
 
     \b
@@ -166,15 +222,17 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: 
     \b
     Examples:
       aligner check -c examples/acme/aligner.yaml
-      aligner check --min-aligned 0.8 --format markdown >> "$GITHUB_STEP_SUMMARY"
-      aligner check --format json --output report.json --fail-on warning
-      aligner check --format junit -o aligner-junit.xml --fail-on never
+      aligner check --min-aligned 80% --format markdown >> "$GITHUB_STEP_SUMMARY"
+      aligner check -o report.json --fail-on warning      # format from the extension
+      aligner check --report json:out.json --report junit:junit.xml   # one fetch
     """
-    run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress())
+    targets = report_targets(fmt, output, reports)
+    with failure_reports(targets):
+        run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress())
     report = build_report(run.config, run.evaluation, fail_on, min_aligned)
-    emit(render(fmt, report), output)
-    gate_notice(report, fmt, output)
-    sys.exit(report.gate.exit_code)
+    write_reports(report, targets)
+    gate_notice(report, targets)
+    sys.exit(report.exit_code)
 
 
 @cli.command()
@@ -188,8 +246,9 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: 
               default=DEFAULT_STATE, show_default=True, help="The local state store.")
 @click.option("--show-comments", is_flag=True, help="With --dry-run: print each comment too.")
 @one_line_errors
-def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: Path | None,
-         fail_on: str, dry_run: bool, max_writes: int | None, full: bool, state_path: Path,
+def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
+         output: Path | None, reports: tuple[ReportTarget, ...], fail_on: str, dry_run: bool,
+         max_writes: int | None, full: bool, state_path: Path,
          show_comments: bool) -> None:
     """Check, then write flags (labels and one comment) onto the tickets, and clear fixed ones.
 
@@ -202,21 +261,16 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str, output: P
       aligner sync --dry-run --show-comments       # print exactly what would change
       aligner sync --max-writes 200 --fail-on never   # a scheduled job
     """
-    outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
-                       max_writes=max_writes, full=full, state_path=state_path,
-                       progress=cli_progress())
-    report = build_report(outcome.config, outcome.evaluation, fail_on)
-    if fmt == "json":
-        document = {**report_json(report), "sync": sync_json(outcome)}
-        emit(json.dumps(document, indent=2, ensure_ascii=False), output)
-    elif fmt == "text":
-        emit(render("text", report) + "\n" + render_plan(outcome, show_comments)
-             + render_outcome(outcome), output)
-    else:  # markdown, junit, csv: the same documents as `check`
-        emit(render(fmt, report), output)
-    if not outcome.dry_run and not outcome.complete:
-        sys.exit(EXIT_TRACKER)
-    sys.exit(exit_code(outcome.evaluation, fail_on))
+    targets = report_targets(fmt, output, reports)
+    with failure_reports(targets):
+        outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
+                           max_writes=max_writes, full=full, state_path=state_path,
+                           progress=cli_progress())
+    # every format carries the plan (text, JSON `sync`, Markdown "Planned changes")
+    report = build_report(outcome.config, outcome.evaluation, fail_on, sync=outcome,
+                          show_comments=show_comments)
+    write_reports(report, targets)
+    sys.exit(report.exit_code)
 
 
 @cli.command()
@@ -374,10 +428,8 @@ def history(state_path: Path, limit: int, fmt: str) -> None:
       aligner history --state /var/lib/aligner/state.db --limit 30 --format json
     """
     records = load_history(state_path, limit)
-    if fmt == "json":
-        click.echo(json.dumps(history_json(records), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_history(records, state_path), nl=False)
+    text = render_history_json(records) if fmt == "json" else render_history(records, state_path)
+    click.echo(text, nl=False)
 
 
 def main() -> None:

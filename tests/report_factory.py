@@ -42,5 +42,5 @@ def outcome(key: str, team: str | None, aligned: bool,
 def report(findings: list[Finding], outcomes: list[ItemOutcome], *, fail_on: str = "error",
            min_aligned: float | None = None) -> RunReport:
     evaluation = Evaluation(date(2026, 11, 15), len(outcomes), findings, outcomes)
-    return RunReport(evaluation, compute_metrics(evaluation, MODEL),
-                     judge(evaluation, fail_on, min_aligned))
+    metrics = compute_metrics(evaluation, MODEL)
+    return RunReport(evaluation, metrics, judge(metrics, fail_on, min_aligned))

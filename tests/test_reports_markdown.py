@@ -11,10 +11,21 @@ def test_hostile_text_cannot_inject_markup_or_break_the_table() -> None:
                  [outcome("A-1", "alpha", False)])
     text = render_markdown(run)
     row = next(line for line in text.splitlines() if line.startswith("| [A-1]"))
-    assert "<script>" not in text and "&lt;script&gt;" in row
+    assert "<script>" not in text and "\\<script\\>" in row
     assert row.count(" | ") == 3  # four cells: the message's pipe is escaped
     assert "\\|" in row and "\\[link\\]" in row and "\\`code\\`" in row
     assert "(https://x.example/browse/A-1%20%28x%29)" in row
+    assert "http\\://evil" in row  # a bare URL in ticket text is not autolinked by GitHub
+
+
+def test_report_and_ticket_comment_share_one_markdown_escaper() -> None:
+    from aligner.comment.document import Comment, Paragraph, Text
+    from aligner.comment.document import render_markdown as render_comment
+
+    hostile = "see www.evil.com or mail me@evil.com, $x$ @here"
+    comment = render_comment(Comment((Paragraph((Text(hostile),)),)))
+    assert escape(hostile) == comment
+    assert "evil\\.com" in comment and "\\@here" in comment and "\\$x\\$" in comment
 
 
 def test_escape_flattens_newlines() -> None:

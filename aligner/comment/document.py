@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from aligner.report.escape import escape_markdown  # the one Markdown escaper, shared with reports
+
 
 @dataclass(frozen=True, slots=True)
 class Text:
@@ -43,28 +45,6 @@ Block = Paragraph | BulletList
 @dataclass(frozen=True, slots=True)
 class Comment:
     blocks: tuple[Block, ...]
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~@&=$])")
-_LINE_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
-_AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<=\w)\.(?=\w)")  # http://, evil.com
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape everything Markdown (and Linear's mentions) could interpret.
-
-    Whitespace runs (newlines included) collapse to one space, so no text can start a new
-    block; list and heading markers are escaped where they could open one.
-    """
-    flat = re.sub(r"\s+", " ", text)
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)  # no bare-URL autolinks
-    return _LINE_START.sub(_escape_marker, escaped)
-
-
-def _escape_marker(match: re.Match[str]) -> str:
-    lead, marker = match.group(1), match.group(2)
-    return f"{lead}\\{marker}" if marker in "-+" else f"{lead}{marker}\\"
 
 
 # C0 and C1 controls (tab and line breaks stay: renderers fold them into spaces) and the

@@ -25,11 +25,8 @@ def coverage_lines(metrics: Metrics, gate: GateResult) -> list[str]:
 
 
 def _gate_lines(metrics: Metrics, gate: GateResult) -> list[str]:
-    lines = []
-    if gate.min_aligned is not None:
-        verdict = "FAILED" if gate.below_min else "passed"
-        lines.append(f"Gate {verdict}: {gate.aligned_ratio:.1%} of open items aligned "
-                     f"(--min-aligned {gate.min_aligned:.0%}).")
+    # the verdict shows with an explicit bar; without one, the findings listed are the reason
+    lines = [gate.summary_line()] if gate.min_aligned is not None else []
     below = metrics.below_bar()
     if below:
         teams = ", ".join(f"{team} ({share.ratio:.0%})" for team, share in below)

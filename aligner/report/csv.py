@@ -6,6 +6,7 @@ import csv
 import io
 
 from aligner.engine.evaluate import Evaluation
+from aligner.report.escape import csv_cell
 from aligner.report.summary import sort_findings
 
 COLUMNS = ("team", "item", "source", "code", "name", "severity", "waived", "waived_by",
@@ -21,11 +22,5 @@ def render_csv(evaluation: Evaluation) -> str:
         row = finding.to_json()
         row["waived"] = "true" if finding.waived else "false"
         row["waived_by"] = finding.waived_by or ""
-        writer.writerow({column: _cell(row.get(column)) for column in COLUMNS})
+        writer.writerow({column: csv_cell(row.get(column)) for column in COLUMNS})
     return buffer.getvalue()
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # a cell starting with = + - @ is a formula to a spreadsheet: neutralise it (CSV injection)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

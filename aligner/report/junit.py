@@ -1,32 +1,27 @@
 """The CI-dashboard report: JUnit XML, one test suite per team.
 
 Each evaluated item is a test case (classname = its holding team, name = its key) with one
-`<failure>` per counted finding; waived findings go to `<system-out>`. AL301 is a test case per
-team. Run-level findings without a team (a crashed rule) form the suite `(run)`. Built with
-ElementTree, so every attribute and text is escaped.
+`<failure>` per counted finding; waived findings go to `<system-out>`. The team-bar rule (AL301
+in the built-in set) is a test case per team. Run-level findings without a team (a crashed rule)
+form the suite `(run)`, with the gate's `--min-aligned` bar as a case when one was given. Built
+with ElementTree, so every attribute and text is escaped.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
 
 from aligner.engine.findings import Finding
+from aligner.report.escape import xml_text
 from aligner.report.model import RunReport
 from aligner.report.summary import natural_key
 
 NO_TEAM = "(no team)"
 RUN = "(run)"
-LOW_ALIGNMENT = ("AL301", "low-alignment")
-# characters XML 1.0 cannot carry at all, even escaped (ticket text may hold them)
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids (ElementTree escapes the rest)."""
-    return _NOT_XML.sub("\ufffd", text)
+GATE_CASE = "gate --min-aligned"
+__all__ = ["render_junit", "xml_text"]
 
 
 def render_junit(report: RunReport) -> str:
@@ -37,6 +32,8 @@ def render_junit(report: RunReport) -> str:
         suite = ET.SubElement(root, "testsuite", name=xml_text(suite_name))
         for name, findings in cases[suite_name]:
             _case(suite, suite_name, name, findings)
+        if suite_name == RUN and report.gate.min_aligned is not None:
+            _gate_case(suite, report)
         _count(suite)
     _count(root)
     ET.indent(root)
@@ -58,14 +55,28 @@ def _cases(report: RunReport) -> dict[str, list[Case]]:
     suites: dict[str, list[Case]] = defaultdict(list)
     for outcome in sorted(report.evaluation.outcomes, key=lambda o: natural_key(o.key)):
         suites[outcome.team or NO_TEAM].append((outcome.key, by_item.get(outcome.key, [])))
-    teams = set(report.metrics.by_team) if report.metrics.team_bar is not None else set()
+    bar_rule = report.metrics.team_bar_rule
+    teams = set(report.metrics.by_team) if bar_rule is not None else set()
+    bar_code = bar_rule[0] if bar_rule else None
     for team in sorted(teams | set(run_level)):
         found = run_level.get(team, [])
-        if team in teams:
-            suites[team].append((" ".join(LOW_ALIGNMENT), _only(found, LOW_ALIGNMENT[0])))
-        for code, findings in _by_code(f for f in found if f.code != LOW_ALIGNMENT[0]):
+        if bar_rule is not None and team in teams:
+            suites[team].append((" ".join(bar_rule), _only(found, bar_rule[0])))
+        for code, findings in _by_code(f for f in found if f.code != bar_code):
             suites[team].append((f"{code} {findings[0].name}", findings))
+    if report.gate.min_aligned is not None:
+        suites.setdefault(RUN, [])  # the gate's case goes there
     return suites
+
+
+def _gate_case(suite: ET.Element, report: RunReport) -> None:
+    """The overall bar as a test case: it fails exactly when the gate's bar failed."""
+    case = ET.SubElement(suite, "testcase", classname=RUN, name=GATE_CASE, time="0")
+    gate = report.gate
+    if gate.below_min:
+        reason = gate.reasons()[-1]  # the bar is the last condition named
+        ET.SubElement(case, "failure", message=f"gate failed: {reason}",
+                      type="gate min-aligned").text = f"gate failed: {'; '.join(gate.reasons())}"
 
 
 def _only(findings: list[Finding], code: str) -> list[Finding]:

@@ -1,62 +1,65 @@
 """The Markdown report: for a GitHub job summary (`>> $GITHUB_STEP_SUMMARY`) or a wiki page.
 
 Headline and gate, the team table with ✅/❌ against the bar, strategy coverage, then the
-findings of each team folded in `<details>`. Ticket-derived text is escaped so it cannot inject
-markup or break a table.
+findings of each team folded in `<details>`; after a sync, the planned changes. Ticket-derived
+text goes through the one Markdown escaper (`aligner.report.escape`), so it cannot inject markup,
+links or mentions, nor break a table.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter, defaultdict
 from urllib.parse import quote
 
 from aligner.engine.findings import Finding
 from aligner.report.coverage import idle_phrase
+from aligner.report.escape import escape_markdown as escape
+from aligner.report.gate import GateResult
 from aligner.report.metrics import Share
 from aligner.report.model import RunReport
-from aligner.report.summary import counted, sort_findings
+from aligner.report.planned import planned_changes
+from aligner.report.summary import sort_findings
 
 NO_TEAM = "(no team)"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
-
-
-def escape(text: str) -> str:
-    """Plain text safe inside Markdown, a table cell and HTML: no markup, no cell breaks."""
-    flat = " ".join(str(text).split())
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
 
 
 def render_markdown(report: RunReport, max_per_team: int = 100) -> str:
     """The whole Markdown document."""
-    live = counted(report.evaluation.findings)
+    live = report.metrics.counted
     sections = [
         _headline(report, live),
         _team_table(report, live),
         _coverage(report),
         _findings(live, max_per_team),
+        planned_changes(report.sync) if report.sync is not None else "",
         _footer(report),
     ]
     return "\n\n".join(s for s in sections if s).rstrip() + "\n"
 
 
 def _headline(report: RunReport, live: list[Finding]) -> str:
-    ev, metrics, gate = report.evaluation, report.metrics, report.gate
-    share = f"{ev.aligned / ev.evaluated:.1%}" if ev.evaluated else "n/a"
-    waived = len(ev.findings) - len(live)
-    lines = [f"## aligner: {ev.aligned} of {ev.evaluated} open items aligned ({share})", "",
-             f"As of {ev.as_of} · evaluated {ev.evaluated} open of {ev.fetched} fetched · "
-             f"{len(live)} findings" + (f" ({waived} waived)" if waived else "")]
-    if gate.min_aligned is not None:
-        mark = "❌ failed" if gate.below_min else "✅ passed"
-        lines += ["", f"**Gate {mark}:** {gate.aligned_ratio:.1%} of open items aligned "
-                      f"(`--min-aligned {gate.min_aligned:g}`)."]
+    ev, metrics, overall = report.evaluation, report.metrics, report.metrics.overall
+    share = f"{overall.exact:.1%}" if overall.items else "n/a"
+    waived = metrics.waived_findings
+    lines = [f"## aligner: {overall.aligned} of {overall.items} open items aligned ({share})",
+             "", f"As of {ev.as_of} · evaluated {overall.items} open of {ev.fetched} fetched · "
+                 f"{len(live)} findings" + (f" ({waived} waived)" if waived else "")]
+    if report.gate.min_aligned is not None:
+        lines += ["", _gate_line(report.gate)]
     below = metrics.below_bar()
     if below:
         teams = ", ".join(f"**{escape(t)}** ({s.ratio:.0%})" for t, s in below)
         lines += ["", f"**Below the {metrics.team_bar:.0%} team bar:** {teams}"]
     return "\n".join(lines)
+
+
+def _gate_line(gate: GateResult) -> str:
+    """The verdict, naming each failed condition; never "passed" when the run exits non-zero."""
+    if gate.failed:
+        return f"**Gate ❌ failed:** {'; '.join(gate.reasons(code='`'))}."
+    return (f"**Gate ✅ passed:** {gate.aligned_ratio:.1%} of open items aligned "
+            f"(`--min-aligned {gate.min_aligned:g}`).")
 
 
 def _team_table(report: RunReport, live: list[Finding]) -> str:
@@ -85,12 +88,13 @@ def _bar_header(bar: float | None) -> str:
 def _mark(share: Share, bar: float | None) -> str:
     if bar is None:
         return "–"
-    return "✅" if share.aligned >= bar * share.items else "❌"
+    return "❌" if share.below(bar) else "✅"
 
 
 def _team_row(team: str, share: Share, mark: str, codes: Counter[str]) -> str:
     top = ", ".join(f"{code}×{n}" for code, n in codes.most_common(3)) or "–"
-    return (f"| {escape(team)} | {share.items} | {share.aligned} | {share.ratio:.0%} | "
+    name = team if team == NO_TEAM else escape(team)  # our own label is not ticket text
+    return (f"| {name} | {share.items} | {share.aligned} | {share.ratio:.0%} | "
             f"{mark} | {top} |")
 
 

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from aligner.engine.evaluate import Evaluation, ItemOutcome
+from aligner.engine.findings import Finding
+from aligner.engine.rule import Rule
 from aligner.engine.selection import RuleSet
 from aligner.model.schema import OperatingModel
 
-LOW_ALIGNMENT = "AL301"
-DEFAULT_TEAM_BAR = 0.8
+# The option a run-level rule declares to set the team bar (the built-in AL301 does); the
+# core names no rule code: whichever selected rule declares it gives the bar.
+TEAM_BAR_OPTION = "min_aligned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +32,19 @@ class Share:
     aligned: int
 
     @property
+    def exact(self) -> float:
+        """Aligned share, unrounded (gates compare this: 0.79999 is below 0.8); 1.0 when
+        there is nothing to align, so no empty team fails a bar."""
+        return self.aligned / self.items if self.items else 1.0
+
+    @property
     def ratio(self) -> float:
-        """Aligned share; 1.0 when there is nothing to align (no item fails the bar)."""
-        return round(self.aligned / self.items, 4) if self.items else 1.0
+        """Aligned share rounded to 4 places, as the JSON report carries it."""
+        return round(self.exact, 4)
+
+    def below(self, bar: float | None) -> bool:
+        """Under `bar` (never when there is no bar or nothing to align)."""
+        return bar is not None and bool(self.items) and self.exact < bar
 
     def to_json(self) -> dict[str, Any]:
         return {"items": self.items, "aligned": self.aligned, "aligned_ratio": self.ratio}
@@ -52,8 +65,15 @@ class Metrics:
     waivers_in_force: int
     waivers_expired: int
     waived_findings: int
-    team_bar: float | None  # AL301's min_aligned when that rule runs, else None
+    team_bar: float | None  # the team-bar rule's min_aligned when it runs, else None
     bets_of: dict[str, tuple[str, ...]]  # strategy id -> its bets, in model order
+    by_code: dict[str, int]  # counted (not waived) findings per rule code, sorted
+    counted: list[Finding]  # the findings that count: not waived
+    team_bar_rule: tuple[str, str] | None = None  # (code, name) of the rule giving team_bar
+
+    @property
+    def findings(self) -> int:
+        return len(self.counted)
 
     @property
     def untraced_ratio(self) -> float:
@@ -61,12 +81,9 @@ class Metrics:
         return round(self.untraced / items, 4) if items else 0.0
 
     def below_bar(self) -> list[tuple[str, Share]]:
-        """Teams whose aligned share is under the AL301 bar (none when AL301 is not selected)."""
-        bar = self.team_bar
-        if bar is None:
-            return []
+        """Teams whose aligned share is under the team bar (none when no rule sets one)."""
         return [(team, share) for team, share in self.by_team.items()
-                if share.items and share.aligned / share.items < bar]  # exact, as AL301 judges
+                if share.below(self.team_bar)]  # exact, as the rule judges
 
     def to_json(self) -> dict[str, Any]:
         """The `metrics` object of the JSON report (an addition to the §7 contract)."""
@@ -91,7 +108,7 @@ def _shares(shares: dict[str, Share]) -> dict[str, Any]:
 
 def compute_metrics(evaluation: Evaluation, model: OperatingModel,
                     rule_set: RuleSet | None = None) -> Metrics:
-    """The metrics of `evaluation`, judged against `model` (and its AL301 bar, if selected)."""
+    """The metrics of `evaluation`, judged against `model` (and its team bar, if selected)."""
     outcomes = evaluation.outcomes
     strategy_of = _strategy_of(model)
     bet_of = {o.id: o.supports for o in model.objectives
@@ -103,9 +120,11 @@ def compute_metrics(evaluation: Evaluation, model: OperatingModel,
     by_strategy = _tally(reaches, lambda ids: {strategy_of[i] for i in ids if i in strategy_of},
                          [s.id for s in model.strategy])
     waivers = evaluation.waivers
+    counted = [f for f in evaluation.findings if not f.waived]
+    bar_rule = team_bar_rule(rule_set)
     return Metrics(
         overall=Share(evaluation.evaluated, evaluation.aligned),
-        by_team=_by_team(outcomes),
+        by_team=team_shares(outcomes),
         unheld=sum(o.team is None for o in outcomes),
         by_objective=by_objective,
         by_bet=by_bet,
@@ -114,14 +133,18 @@ def compute_metrics(evaluation: Evaluation, model: OperatingModel,
         untraced=sum(not (o.reached or o.objectives) for o in outcomes),
         waivers_in_force=len(waivers.in_force) if waivers else 0,
         waivers_expired=len(waivers.expired) if waivers else 0,
-        waived_findings=sum(f.waived for f in evaluation.findings),
-        team_bar=_team_bar(rule_set),
+        waived_findings=len(evaluation.findings) - len(counted),
+        team_bar=_bar_of(bar_rule),
         bets_of={s.id: tuple(b.id for b in model.bets if b.strategy == s.id)
                  for s in model.strategy},
+        by_code=dict(sorted(Counter(f.code for f in counted).items())),
+        counted=counted,
+        team_bar_rule=(bar_rule.code, bar_rule.name) if bar_rule else None,
     )
 
 
-def _by_team(outcomes: Iterable[ItemOutcome]) -> dict[str, Share]:
+def team_shares(outcomes: Iterable[ItemOutcome]) -> dict[str, Share]:
+    """Open and aligned items per holding team, teams sorted by id: the one team tally."""
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for outcome in outcomes:
         if outcome.team is not None:
@@ -180,8 +203,13 @@ def _idle(model: OperatingModel, objectives: dict[str, Share], bets: dict[str, S
     }
 
 
-def _team_bar(rule_set: RuleSet | None) -> float | None:
+def team_bar_rule(rule_set: RuleSet | None) -> Rule | None:
+    """The selected run-level rule whose options declare the team bar (`min_aligned`)."""
     for rule in rule_set.rules if rule_set else ():
-        if rule.code == LOW_ALIGNMENT:
-            return float(getattr(rule.options, "min_aligned", DEFAULT_TEAM_BAR))
+        if rule.scope == "run" and TEAM_BAR_OPTION in type(rule.options).model_fields:
+            return rule
     return None
+
+
+def _bar_of(rule: Rule | None) -> float | None:
+    return None if rule is None else float(getattr(rule.options, TEAM_BAR_OPTION))

@@ -1,19 +1,23 @@
-"""One run's report: the evaluation, its metrics and the gate verdict, and its JSON document.
+"""One run's report model: the evaluation, its metrics and the gate verdict, computed once.
 
-`aligner check` and `aligner sync` both build a `RunReport`; `aligner.report.formats` renders it.
+`aligner check` and `aligner sync` build a `RunReport` with `build_report`; every renderer
+(`aligner.report.formats`) takes it and only renders. A sync adds its outcome (the plan and
+what was written), so every format can carry the plan.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aligner.engine.evaluate import Evaluation
+from aligner.errors import EXIT_TRACKER
 from aligner.model.load import LoadedConfig
 from aligner.report.gate import GateResult, judge
 from aligner.report.metrics import Metrics, compute_metrics
-from aligner.report.summary import to_json
+
+if TYPE_CHECKING:
+    from aligner.sync.run import SyncOutcome
 
 
 @dataclass(frozen=True)
@@ -23,22 +27,22 @@ class RunReport:
     evaluation: Evaluation
     metrics: Metrics
     gate: GateResult
+    sync: SyncOutcome | None = None  # set by `aligner sync`: the plan and its outcome
+    show_comments: bool = False  # sync --show-comments: the text plan prints each comment
+
+    @property
+    def exit_code(self) -> int:
+        """The gate's exit code; 3 when a sync could not finish (budget, failed writes)."""
+        outcome = self.sync
+        if outcome is not None and not outcome.dry_run and not outcome.complete:
+            return EXIT_TRACKER
+        return self.gate.exit_code
 
 
 def build_report(config: LoadedConfig, evaluation: Evaluation, fail_on: str = "error",
-                 min_aligned: float | None = None) -> RunReport:
-    """Compute the metrics and the gate verdict of `evaluation`."""
-    return RunReport(evaluation, compute_metrics(evaluation, config.model, config.rule_set),
-                     judge(evaluation, fail_on, min_aligned))
-
-
-def report_json(report: RunReport) -> dict[str, Any]:
-    """The DESIGN §7 document, extended compatibly with `metrics` and `gate`."""
-    document = to_json(report.evaluation)
-    document["metrics"] = report.metrics.to_json()
-    document["gate"] = report.gate.to_json()
-    return document
-
-
-def render_json(report: RunReport) -> str:
-    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+                 min_aligned: float | None = None, sync: SyncOutcome | None = None,
+                 show_comments: bool = False) -> RunReport:
+    """Compute the metrics and the gate verdict of `evaluation`, once."""
+    metrics = compute_metrics(evaluation, config.model, config.rule_set)
+    return RunReport(evaluation, metrics, judge(metrics, fail_on, min_aligned), sync,
+                     show_comments)

@@ -1,15 +1,17 @@
-"""The run report: the §7 JSON contract, its summary, and the exit-code decision."""
+"""The §7 JSON contract's `summary` and `findings`, and the stable order of findings."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from aligner.engine.evaluate import Evaluation
-from aligner.engine.findings import Finding, severity_rank
+from aligner.engine.findings import Finding
+from aligner.report.gate import FAIL_ON, failing_findings
+from aligner.report.metrics import Metrics, Share, team_shares
 
 REPORT_VERSION = 1
-FAIL_ON = ("error", "warning", "never")
+__all__ = ["FAIL_ON", "REPORT_VERSION", "counted", "exit_code", "natural_key", "sort_findings",
+           "summary", "summary_json", "to_json"]
 
 
 def counted(findings: list[Finding]) -> list[Finding]:
@@ -17,39 +19,47 @@ def counted(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not f.waived]
 
 
-def by_team(evaluation: Evaluation) -> dict[str, dict[str, int]]:
-    """Open items and aligned items per holding team, teams sorted by id."""
-    teams: dict[str, dict[str, int]] = {}
-    for outcome in evaluation.outcomes:
-        if outcome.team is not None:
-            tally = teams.setdefault(outcome.team, {"items": 0, "aligned": 0})
-            tally["items"] += 1
-            tally["aligned"] += outcome.aligned
-    return dict(sorted(teams.items()))
-
-
 def summary(evaluation: Evaluation) -> dict[str, Any]:
+    """The `summary` object of one evaluation (sync records it in the run history)."""
     live = counted(evaluation.findings)
-    items, aligned = evaluation.evaluated, evaluation.aligned
+    return _summary(evaluation, Share(evaluation.evaluated, evaluation.aligned),
+                    team_shares(evaluation.outcomes), live, _by_code(live))
+
+
+def summary_json(evaluation: Evaluation, metrics: Metrics) -> dict[str, Any]:
+    """The `summary` object from a report's metrics (nothing recomputed)."""
+    return _summary(evaluation, metrics.overall, metrics.by_team, metrics.counted,
+                    metrics.by_code)
+
+
+def _summary(evaluation: Evaluation, overall: Share, teams: dict[str, Share],
+             live: list[Finding], by_code: dict[str, int]) -> dict[str, Any]:
     return {
-        "items": items,
-        "aligned": aligned,
-        "aligned_ratio": round(aligned / items, 4) if items else 1.0,
+        "items": overall.items,
+        "aligned": overall.aligned,
+        "aligned_ratio": overall.ratio,
         "findings": len(live),
-        "by_code": dict(sorted(Counter(f.code for f in live).items())),
-        "by_team": by_team(evaluation),
+        "by_code": by_code,
+        "by_team": {team: {"items": s.items, "aligned": s.aligned} for team, s in teams.items()},
         "fetched": evaluation.fetched,
-        "waived": sum(f.waived for f in evaluation.findings),
+        "waived": len(evaluation.findings) - len(live),
         "as_of": evaluation.as_of.isoformat(),
     }
 
 
-def to_json(evaluation: Evaluation) -> dict[str, Any]:
+def _by_code(live: list[Finding]) -> dict[str, int]:
+    codes: dict[str, int] = {}
+    for finding in live:
+        codes[finding.code] = codes.get(finding.code, 0) + 1
+    return dict(sorted(codes.items()))
+
+
+def to_json(evaluation: Evaluation, metrics: Metrics) -> dict[str, Any]:
     """The stable `--format json` document (DESIGN §7), extended compatibly."""
     waivers = evaluation.waivers
     return {
         "version": REPORT_VERSION,
-        "summary": summary(evaluation),
+        "summary": summary_json(evaluation, metrics),
         "findings": [f.to_json() for f in sort_findings(evaluation.findings)],
         "expired_waivers": [
             {"items": list(w.items), "codes": list(w.codes), "reason": w.reason,
@@ -72,8 +82,5 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def exit_code(evaluation: Evaluation, fail_on: str) -> int:
-    """1 when a counted finding is at or above `fail_on`, else 0."""
-    if fail_on == "never":
-        return 0
-    bar = severity_rank(fail_on)
-    return int(any(severity_rank(f.severity) >= bar for f in counted(evaluation.findings)))
+    """1 when a counted finding is at or above `fail_on`, else 0 (the gate without a bar)."""
+    return int(failing_findings(counted(evaluation.findings), fail_on) > 0)

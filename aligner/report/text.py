@@ -1,24 +1,26 @@
-"""The human report: a per-team table, the findings by team, and what to do next."""
+"""The human report: a per-team table, the metrics block, the findings by team, what next."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from aligner.engine.evaluate import Evaluation
 from aligner.engine.findings import Finding
-from aligner.report.summary import by_team, counted, sort_findings
+from aligner.report.coverage import coverage_lines
+from aligner.report.model import RunReport
+from aligner.report.summary import sort_findings
+from aligner.report.sync import render_outcome, render_plan
+
+NO_TEAM = "(no team)"
 
 
-def render_text(evaluation: Evaluation, max_per_team: int = 15,
-                extra: list[str] | None = None) -> str:
-    """`extra`: lines shown after the team table (the metrics summary of `formats`)."""
-    live = counted(evaluation.findings)
-    lines = [_headline(evaluation), "", *_team_table(evaluation, live), ""]
-    if extra:
-        lines.extend([*extra, ""])
+def render_text(report: RunReport, max_per_team: int = 15) -> str:
+    """The text report; a sync's plan and outcome follow it (`aligner.report.sync`)."""
+    live = report.metrics.counted
+    lines = [_headline(report), "", *_team_table(report, live), "",
+             *coverage_lines(report.metrics, report.gate), ""]
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in sort_findings(live):
-        grouped[finding.team or "(no team)"].append(finding)
+        grouped[finding.team or NO_TEAM].append(finding)
     for team, findings in grouped.items():
         lines.append(f"{team} — {len(findings)} finding{'s' * (len(findings) != 1)}")
         for f in findings[:max_per_team]:
@@ -26,44 +28,50 @@ def render_text(evaluation: Evaluation, max_per_team: int = 15,
         if len(findings) > max_per_team:
             lines.append(f"  … and {len(findings) - max_per_team} more (--format json for all)")
         lines.append("")
-    lines.extend(_footer(evaluation, live))
-    return "\n".join(lines).rstrip() + "\n"
+    lines.extend(_footer(report))
+    return "\n".join(lines).rstrip() + "\n" + _sync_text(report)
 
 
-def _headline(evaluation: Evaluation) -> str:
-    items, aligned = evaluation.evaluated, evaluation.aligned
-    share = f"{aligned / items:.0%}" if items else "n/a"
-    return (f"aligner: {aligned} of {items} open items aligned ({share}) as of "
-            f"{evaluation.as_of} — evaluated {items} open of {evaluation.fetched} fetched")
+def _headline(report: RunReport) -> str:
+    ev, overall = report.evaluation, report.metrics.overall
+    share = f"{overall.exact:.0%}" if overall.items else "n/a"
+    return (f"aligner: {overall.aligned} of {overall.items} open items aligned ({share}) as of "
+            f"{ev.as_of} — evaluated {overall.items} open of {ev.fetched} fetched")
 
 
-def _team_table(evaluation: Evaluation, live: list[Finding]) -> list[str]:
+def _team_table(report: RunReport, live: list[Finding]) -> list[str]:
     codes: dict[str, Counter[str]] = defaultdict(Counter)
     for f in live:
         if f.team:
             codes[f.team][f.code] += 1
     rows = [("team", "items", "aligned", "share", "top findings")]
-    for team, tally in by_team(evaluation).items():
-        share = tally["aligned"] / tally["items"] if tally["items"] else 1.0
+    for team, share in report.metrics.by_team.items():
         top = ", ".join(f"{c}×{n}" for c, n in codes[team].most_common(3)) or "-"
-        rows.append((team, str(tally["items"]), str(tally["aligned"]), f"{share:.0%}", top))
+        rows.append((team, str(share.items), str(share.aligned), f"{share.exact:.0%}", top))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return ["  ".join([*(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)), r[4]])
             .rstrip() for r in rows]
 
 
-def _footer(evaluation: Evaluation, live: list[Finding]) -> list[str]:
+def _footer(report: RunReport) -> list[str]:
     lines = []
-    waived = len(evaluation.findings) - len(live)
+    waived = report.metrics.waived_findings
     if waived:
         lines.append(f"{waived} finding{'s' * (waived != 1)} waived.")
-    expired = evaluation.waivers.expired if evaluation.waivers else ()
-    for waiver in expired:
+    waivers = report.evaluation.waivers
+    for waiver in waivers.expired if waivers else ():
         lines.append(f"Expired waiver ({waiver.expires}, {waiver.owner}): {waiver.reason} — "
                      f"items {', '.join(waiver.items)} are flagged again.")
-    if live:
+    if report.metrics.counted:
         lines.append("Next: `aligner explain ITEM` shows an item's trace and how to fix it; "
                      "`aligner rule CODE` explains a rule.")
     else:
         lines.append("Nothing to fix.")
     return lines
+
+
+def _sync_text(report: RunReport) -> str:
+    """After a sync: the plan (exactly what a real run would do) and what was written."""
+    if report.sync is None:
+        return ""
+    return "\n" + render_plan(report.sync, report.show_comments) + render_outcome(report.sync)
