@@ -1,0 +1,1 @@
+"""Tests of aligner.engine, one module per engine module."""
