@@ -13,7 +13,7 @@ import yaml
 from aligner.cli import cli
 
 CI = Path(__file__).parents[1] / "examples" / "ci"
-VALUES = {"$MIN_ALIGNED": "0.8", "$FAIL_ON": "error", "$ALIGNER_STATE": ".aligner/state.db",
+VALUES = {"$MIN_ALIGNED": "80%", "$FAIL_ON": "error", "$ALIGNER_STATE": ".aligner/state.db",
           "$DRY_RUN": "--dry-run", "$GITHUB_STEP_SUMMARY": "summary.md"}
 GROUP_FLAGS = {"-q", "--quiet", "-v", "-vv", "--verbose"}
 
@@ -60,3 +60,25 @@ def test_workflows_gate_on_the_exit_code_and_cache_the_state() -> None:
     sync = (CI / "github-sync.yml").read_text(encoding="utf-8")
     assert "actions/cache/restore@" in sync and "actions/cache/save@" in sync
     assert "secrets.JIRA_API_TOKEN" in sync and "schedule:" in sync
+
+
+def test_planning_check_fetches_once_for_every_report() -> None:
+    checks = [c for s in workflow_scripts(CI / "github-planning-check.yml")
+              for c in aligner_commands(s) if c[0] == "check"]
+    assert len(checks) == 1
+    reports = [a for a in checks[0] if a.startswith(("json:", "junit:", "csv:"))]
+    assert reports == ["json:aligner-report.json", "junit:aligner-junit.xml",
+                       "csv:aligner-findings.csv"]
+    uploaded = yaml.safe_load((CI / "github-planning-check.yml").read_text("utf-8"))
+    steps = uploaded["jobs"]["check"]["steps"]
+    paths = next(s["with"]["path"] for s in steps if "upload-artifact" in s.get("uses", ""))
+    assert all(r.split(":", 1)[1] in paths for r in reports)
+
+
+def test_examples_install_the_backlog_aligner_distribution() -> None:
+    for path in sorted(CI.iterdir()):
+        text = path.read_text("utf-8")
+        assert '"aligner==' not in text and "install aligner" not in text.replace(
+            "Install aligner", "")
+        if "pip install" in text:
+            assert '"backlog-aligner==0.1.*"' in text
