@@ -15,6 +15,7 @@ from typing import Any
 
 MIN_SECRET_LENGTH = 4  # shorter values would redact ordinary words
 REDACTED = "***"
+_MAX_PAYLOAD_DEPTH = 32  # error payloads are shallow; deeper parts are dropped, not walked
 _HEADER = re.compile(r"""(?i)(['"]?(?:proxy-)?authorization['"]?\s*[:=]\s*['"]?)"""
                      r"""((?:basic|bearer|token)\s+)?[^'",}\s]+""")
 _SCHEME = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
@@ -62,6 +63,25 @@ SECRETS = SecretFilter()
 _HANDLER = _StderrHandler()
 _HANDLER.addFilter(SECRETS)
 _HANDLER.setFormatter(logging.Formatter("aligner: %(levelname)s %(name)s: %(message)s"))
+
+
+def redact_payload(value: Any, extra: Iterable[str] = (), depth: int = 0) -> Any:
+    """A decoded JSON payload with every string in it, keys included, redacted: the secrets
+    registered here and `extra` (a server may echo a key anywhere in an error, in any shape).
+    Absurd nesting is cut short rather than walked."""
+    if isinstance(value, str):
+        for secret in extra:
+            if len(secret) >= MIN_SECRET_LENGTH:
+                value = value.replace(secret, REDACTED)
+        return SECRETS.redact(value)
+    if depth >= _MAX_PAYLOAD_DEPTH:
+        return "…"
+    if isinstance(value, Mapping):
+        return {redact_payload(str(k), extra, depth + 1): redact_payload(v, extra, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_payload(v, extra, depth + 1) for v in value]
+    return value
 
 
 def configure_logging(verbosity: int = 0) -> None:

@@ -21,6 +21,7 @@ from graphql import GraphQLError, OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
 from aligner.errors import AuthError, RetriableError, TrackerError
+from aligner.logs import redact_payload
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +128,12 @@ class LinearHTTP:
         return Reply(data if isinstance(data, dict) else None, errors)
 
     def _scrub(self, error: dict[str, Any]) -> dict[str, Any]:
-        """A server or proxy may echo the key back: it never reaches a message."""
+        """A server or proxy may echo the key back anywhere in an error (a `message` that is a
+        list or an object, `extensions.code`, `userPresentableMessage`, a key): every string
+        in the payload is redacted, so it never reaches a message, a log or a report."""
         secret = str(self._session.headers.get("Authorization", "")).removeprefix("Bearer ")
-        message = error.get("message")
-        if len(secret) >= 4 and isinstance(message, str) and secret in message:
-            return {**error, "message": message.replace(secret, "***")}
-        return error
+        scrubbed: dict[str, Any] = redact_payload(error, (secret,))
+        return scrubbed
 
     def _wait(self, response: requests.Response) -> float | None:
         """Seconds until the exhausted budget refills: reset headers (epoch ms) or Retry-After."""
@@ -158,7 +159,7 @@ def _operation_name(request: GraphQLRequest) -> str:
 def _json(response: requests.Response) -> dict[str, Any] | None:
     try:
         payload = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past any real answer
         return None
     return payload if isinstance(payload, dict) else None
 
