@@ -1,0 +1,1 @@
+"""Tests of aligner.mirror: the local state store."""
