@@ -32,3 +32,10 @@ class JiraStarter:
 
 
 STARTER = JiraStarter()
+
+SECTION_EXAMPLE = """\
+jira:
+  url: https://your-site.atlassian.net
+  auth: {email_env: JIRA_EMAIL, token_env: JIRA_API_TOKEN}  # Data Center: {pat_env: JIRA_PAT}
+  jql: "project in (PROJ) AND statusCategory != Done"
+"""

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from aligner.plugins.tracker import Claim, LinkScheme
 
 from . import ownership
-from .starter import STARTER
+from .starter import SECTION_EXAMPLE, STARTER
 
 if TYPE_CHECKING:
     from aligner.plugins.adapter import Adapter, AdapterContext, TrackerSettings
@@ -25,6 +25,7 @@ class JiraTracker:
     link_schemes = (LinkScheme("jira", ISSUE_KEY, "jira:KEY-1"),)
     owns: type[BaseModel] | None = ownership.JiraOwnership
     starter = STARTER  # `aligner init --from jira` (the optional Starter capability)
+    section_example = SECTION_EXAMPLE  # commented in the offline `aligner init`
 
     def claims(self, owns: BaseModel) -> Iterable[Claim]:
         assert isinstance(owns, ownership.JiraOwnership)

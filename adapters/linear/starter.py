@@ -28,3 +28,9 @@ class LinearStarter:
 
 
 STARTER = LinearStarter()
+
+SECTION_EXAMPLE = """\
+linear:
+  api_key_env: LINEAR_API_KEY
+  teams: [ENG]
+"""

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from aligner.init.starter import FOOTER, HEADER, q, quarter, slug
+from aligner.init.starter import FOOTER, HEADER, flow, q, quarter, slug
 from aligner.plugins.discovery import (
     Discovery,
     RoadmapCandidate,
@@ -182,19 +182,10 @@ def _team_lines(tracker: str, teams: Sequence[TeamCandidate],
              "teams:" if teams else "teams: []"]
     for team, team_id in zip(teams, team_ids, strict=True):
         lines += [f"  - id: {team_id}", f"    name: {q(team.name or team.key)}", "    owns:"]
-        lines.append(f"      {tracker}: {_flow(team.owns)}")
+        lines.append(f"      {tracker}: {flow(team.owns)}")
         lines += [f"      # {_one_line(note)}" for note in team.notes]
         lines.append("      labels: []")
     return [*lines, ""]
-
-
-def _flow(value: Any) -> str:
-    """A YAML flow value with every string quoted: `{projects: ["CHK"], components: []}`."""
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flow(item) for item in value) + "]"
-    return q(value)  # JSON scalars are YAML scalars: strings stay strings
 
 
 def _tracker_text(name: str, section: dict[str, Any]) -> str:

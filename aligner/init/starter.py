@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from aligner.errors import ConfigError
+from aligner.plugins import registry
+from aligner.plugins.discovery import SectionExample
+from aligner.plugins.tracker import Tracker
 
 HEADER = """\
 # aligner.yaml: the operating model aligner checks the backlog against
@@ -27,18 +32,9 @@ HEADER = """\
 version: 1
 """
 
-TRACKERS_TEMPLATE = """\
+TRACKERS_INTRO = """\
 # Where the backlog lives. Replace {} with one or more of these; secrets stay in env vars.
 trackers: {}
-#  jira:
-#    url: https://your-site.atlassian.net
-#    auth: {email_env: JIRA_EMAIL, token_env: JIRA_API_TOKEN}  # Data Center: {pat_env: JIRA_PAT}
-#    jql: "project in (PROJ) AND statusCategory != Done"
-#  linear:
-#    api_key_env: LINEAR_API_KEY
-#    teams: [ENG]
-#  file:                  # exported Jira or Linear snapshots, read offline
-#    path: backlog.json
 """
 
 FOOTER = """\
@@ -64,7 +60,7 @@ writeback:                # what `aligner sync` writes on tickets
 """
 
 
-def q(value: str) -> str:
+def q(value: Any) -> str:
     """A YAML-safe double-quoted scalar."""
     return json.dumps(value, ensure_ascii=False)
 
@@ -89,8 +85,13 @@ def quarter(today: date) -> tuple[date, date]:
 
 
 def offline_starter(today: date | None = None) -> str:
-    """A commented template for an organisation of one team; nothing is contacted."""
+    """A commented template for an organisation of one team; nothing is contacted.
+
+    The tracker-specific parts (example links, `owns.<tracker>`, the commented `trackers:`
+    sections) come from the installed tracker plugins.
+    """
     start, end = quarter(today or date.today())
+    plugins = registry.trackers()
     body = f"""\
 
 # Company strategy pillars: the top of every trace. TODO: your pillars.
@@ -104,10 +105,10 @@ bets:
   - id: example-bet
     name: An example bet            # TODO
     strategy: grow-revenue
-    # links: ["jira:PROJ-1", "linear:initiative:Name"]
+    # links: {flow(_examples(plugins, target=False))}
 
-# Team objectives (OKRs), each owned by one team. `links` name the roadmap items (Jira epics,
-# Linear projects) that realise them: their issues are then traced to the strategy.
+# Team objectives (OKRs), each owned by one team. `links` name the roadmap items (epics,
+# projects…) that realise them: their issues are then traced to the strategy.
 objectives:
   - id: EXAMPLE-1
     name: An example objective      # TODO
@@ -116,20 +117,50 @@ objectives:
     period: {{start: {start}, end: {end}}}
     # contributors: [other-team]    # other teams allowed to work on it
     # key_results: ["Metric from X to Y"]
-    links: []                       # TODO, e.g. ["jira:PROJ-100", "linear:project:Name"]
+    links: []                       # TODO, e.g. {flow(_examples(plugins, target=True))}
 
-# Teams and the areas they own (the holder of an item is found by Atlassian Team field,
-# Linear team, then Jira project).
+# Teams and the areas they own (`owns.<tracker>` decides whose backlog an item is in).
 teams:
   - id: example-team
     name: Example team              # TODO
     owns:
-      jira: {{projects: [], components: [], team_ids: []}}   # TODO
-      linear: {{teams: []}}
-      labels: []                    # e.g. ["area:checkout"]
+{_owns_lines(plugins)}      labels: []                    # e.g. ["area:checkout"]
 
 """
-    return HEADER + body + TRACKERS_TEMPLATE + "\n" + FOOTER
+    return HEADER + body + TRACKERS_INTRO + _section_examples(plugins) + "\n" + FOOTER
+
+
+def _examples(plugins: Mapping[str, Tracker], target: bool) -> list[str]:
+    """One example link per tracker: what a bet (`target` False) or an objective names."""
+    found = []
+    for plugin in plugins.values():
+        schemes = [s for s in plugin.link_schemes if s.target == target] or list(
+            plugin.link_schemes)
+        found += [schemes[0].example] if schemes else []
+    return found
+
+
+def _owns_lines(plugins: Mapping[str, Tracker]) -> str:
+    """`owns.<tracker>` with every field empty, for each tracker that has a section."""
+    return "".join(f"      {name}: {flow({field: [] for field in plugin.owns.model_fields})}\n"
+                   for name, plugin in plugins.items() if plugin.owns is not None)
+
+
+def _section_examples(plugins: Mapping[str, Tracker]) -> str:
+    """Each tracker's commented `trackers.<name>` example."""
+    lines = [f"#  {line}" if line.strip() else "#" for plugin in plugins.values()
+             if isinstance(plugin, SectionExample)
+             for line in plugin.section_example.rstrip("\n").splitlines()]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def flow(value: Any) -> str:
+    """A YAML flow value with every string quoted: `{projects: ["CHK"], components: []}`."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {flow(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(item) for item in value) + "]"
+    return q(value)  # JSON scalars are YAML scalars
 
 
 def write_starter(path: Path, text: str, force: bool = False) -> None:

@@ -11,6 +11,9 @@ should be scoped. Two optional adapter capabilities provide it:
 - `Starter`, the adapter class's `starter` attribute: the `trackers.<name>` section drafted
   from the generic `InitOptions`, and placeholder scope settings so `Settings` validate
   before discovery.
+
+And one for `aligner init` without `--from`: `SectionExample`, the commented example of a
+tracker's section in the offline template.
 """
 
 from __future__ import annotations
@@ -112,3 +115,11 @@ class Starter(Protocol):
     def placeholders(self, options: InitOptions) -> dict[str, Any]:
         """Scope settings that let `Settings` validate before discovery sets the real ones."""
         ...
+
+
+@runtime_checkable
+class SectionExample(Protocol):
+    """Optional for tracker plugins: the `trackers.<name>` example the offline starter shows
+    commented out, as YAML text starting with `<name>:` (comments welcome)."""
+
+    section_example: str
