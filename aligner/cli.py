@@ -23,7 +23,9 @@ from aligner.init.trackers import discover, draftable, starter_section
 from aligner.logs import SECRETS, configure_logging
 from aligner.mirror.history import load_history
 from aligner.model.json_schema import model_schema
+from aligner.model.item_ref import item_key
 from aligner.model.load import load_config
+from aligner.model.locate import locate_config
 from aligner.plugins.discovery import InitOptions
 from aligner.plugins.registry import rule_classes
 from aligner.progress import ProgressCallback, progress_for
@@ -34,20 +36,44 @@ from aligner.report.history import render_history, render_history_json
 from aligner.report.outputs import ReportTarget, parse_report_spec, report_targets
 from aligner.report.rule_docs import render_rule, render_rule_table
 from aligner.report.summary import FAIL_ON
-from aligner.sync.check import run_check
+from aligner.sync.check import check_item, run_check
 from aligner.sync.run import DEFAULT_STATE, run_sync
 
 
+def _locate(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    return locate_config(value)
+
+
+def _log_flag(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """-q/-v after the subcommand count as before it (`aligner check -q`)."""
+    settings = ctx.find_root().ensure_object(dict)
+    if param.name == "quiet":
+        settings["quiet"] = bool(settings.get("quiet")) or bool(value)
+    else:
+        settings["verbose"] = int(settings.get("verbose") or 0) + int(value or 0)
+    configure_logging(-1 if settings.get("quiet") else int(settings.get("verbose") or 0))
+
+
+def global_flags(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The group's -q/-v, accepted after a subcommand too."""
+    f = click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_log_flag,
+                     help="Only errors on stderr; no progress.")(f)
+    return click.option("--verbose", "-v", count=True, expose_value=False, callback=_log_flag,
+                        help="Log more on stderr (-v, -vv).")(f)
+
+
 def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = global_flags(f)
     return click.option("--config", "-c", "config", type=click.Path(path_type=Path),
-                        default=Path("aligner.yaml"), show_default=True,
-                        help="The operating-model file.")(f)
+                        default=None, callback=_locate,
+                        help="The operating-model file [default: $ALIGNER_CONFIG, else "
+                             "aligner.yaml here or in the nearest parent].")(f)
 
 
 def run_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by commands that read trackers."""
     f = click.option("--source", "sources", multiple=True, metavar="NAME",
-                     help="Only read this tracker (repeatable): jira, linear, file.")(f)
+                     help="Only read this tracker (repeatable): its name under `trackers:`.")(f)
     f = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
                      help="Judge objective periods on this date (default: today).")(f)
     return config_option(f)
@@ -201,7 +227,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
     Start with the offline example:
       aligner check -c examples/acme/aligner.yaml --as-of 2026-11-15
     """
-    ctx.ensure_object(dict)["quiet"] = quiet
+    ctx.ensure_object(dict).update(quiet=quiet, verbose=verbose)
     configure_logging(-1 if quiet else verbose)
 
 
@@ -280,19 +306,16 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
 def explain(item: str, config: Path, sources: tuple[str, ...], as_of: Any) -> None:
     """Show ITEM's trace, where it stopped, and each finding with its fix.
 
+    ITEM is a key (CHK-45) or a ticket's URL from either tracker.
+
     \b
     Example:
       aligner explain CHK-45 -c examples/acme/aligner.yaml
+      aligner explain https://acme.atlassian.net/browse/CHK-45
     """
-    captured: dict[str, Any] = {}
-
-    def keep(trace: Any, findings: Any) -> None:
-        if trace.item.key.casefold() == item.casefold():
-            captured["trace"], captured["findings"] = trace, findings
-
-    run = run_check(config, sources=sources, as_of=as_date(as_of), on_item=keep)
-    click.echo(printable(render_explain(item, run, captured.get("trace"),
-                                        captured.get("findings", []))))
+    item = item_key(item)
+    found = check_item(config, item, sources=sources, as_of=as_date(as_of))
+    click.echo(printable(render_explain(item, found)))
 
 
 @cli.command("rules")
@@ -414,6 +437,9 @@ def schema(output: Path | None) -> None:
 @cli.command()
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_STATE, show_default=True, help="The state store sync writes.")
+@click.option("--config", "-c", type=click.Path(path_type=Path), expose_value=False,
+              help="Accepted like every command's -c; history reads only the state store.")
+@global_flags
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many recent runs to show.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

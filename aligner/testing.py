@@ -26,7 +26,7 @@ Optional keys: `codes` (the codes compared; default: those expected or waived), 
 Findings of codes the case does not compare are ignored. In Python:
 
     from aligner.testing import assert_case, load_cases, missing_cases
-    cases = load_cases(Path("cases.yaml"), model=Path("model.yaml").read_text())
+    cases = load_cases(Path("cases.yaml"), model=Path("model.yaml").read_text(), tracker="jira")
     for case in cases:
         assert_case(case)
     assert missing_cases(cases, ["XY001"]) == []  # a failing and a passing case per rule
@@ -44,8 +44,10 @@ import yaml
 
 from aligner.engine.evaluate import evaluate
 from aligner.engine.findings import Finding
-from aligner.engine.items import BacklogItem, TicketFlags
+from aligner.engine.items import AreaRef, BacklogItem, HolderRef, TicketFlags
 from aligner.model.load import config_from_text
+from aligner.plugins import registry
+from aligner.plugins.tracker import CaseItems
 
 DEFAULT_AS_OF = date(2026, 11, 15)
 
@@ -101,6 +103,7 @@ class RuleCase:
     codes: tuple[str, ...] = ()  # compare only these codes (default: the expected ones)
     as_of: date = DEFAULT_AS_OF
     waived: Sequence[Waived] = field(default_factory=tuple)
+    tracker: str | None = None  # the tracker of items that name none
 
     @property
     def compared(self) -> frozenset[str]:
@@ -109,15 +112,29 @@ class RuleCase:
         return frozenset(self.codes or expected)
 
 
-def make_item(fields: Mapping[str, Any]) -> BacklogItem:
-    """A BacklogItem from plain data; a Jira issue in project `KEY`'s prefix by default."""
+def make_item(fields: Mapping[str, Any], tracker: str | None = None) -> BacklogItem:
+    """A BacklogItem from plain data, of `tracker` unless it names its own (`tracker:`, or
+    `source:` standing for both).
+
+    The item's tracker plugin may expand its shorthand (the Jira plugin: `project`, defaulting
+    to the key's prefix, `components`, `team_id`); `holders` and `areas` may also be given
+    as mappings (`{key, label}`, `{kind, name, keys}`).
+    """
     data = dict(fields)
-    data.setdefault("source", "jira")
-    data.setdefault("tracker", data["source"] if data["source"] != "file" else "jira")
-    if data["tracker"] == "jira":
-        data.setdefault("project", str(data["key"]).rsplit("-", 1)[0])
-    for name in ("parents", "refs", "labels", "components"):
+    data.setdefault("tracker", data.get("source", tracker))
+    if not data["tracker"]:
+        raise ValueError(f"item {data.get('key')!r}: name its `tracker` (or give the case one)")
+    data.setdefault("source", data["tracker"])
+    plugin = registry.tracker(str(data["tracker"]))
+    if isinstance(plugin, CaseItems):  # tracker shorthand: `project`, `components`, …
+        data = plugin.case_item(data)
+    for name in ("parents", "refs", "labels"):
         data[name] = tuple(data.get(name, ()))
+    data["holders"] = tuple(h if isinstance(h, HolderRef) else HolderRef(**h)
+                            for h in data.get("holders", ()))
+    data["areas"] = tuple(a if isinstance(a, AreaRef) else AreaRef(a["kind"], a["name"],
+                                                                   tuple(a["keys"]))
+                          for a in data.get("areas", ()))
     if "flags" in data and isinstance(data["flags"], Mapping):
         flags = dict(data["flags"])
         flags["labels"] = frozenset(flags.get("labels", ()))
@@ -125,7 +142,8 @@ def make_item(fields: Mapping[str, Any]) -> BacklogItem:
     return BacklogItem(**data)
 
 
-def case_from_mapping(raw: Mapping[str, Any], model: str | None = None) -> RuleCase:
+def case_from_mapping(raw: Mapping[str, Any], model: str | None = None,
+                      tracker: str | None = None) -> RuleCase:
     """A RuleCase from one YAML entry (format in the module docstring)."""
     unknown = set(raw) - {"name", "model", "items", "expect", "codes", "as_of", "waived"}
     if unknown:
@@ -138,12 +156,15 @@ def case_from_mapping(raw: Mapping[str, Any], model: str | None = None) -> RuleC
         expect=[_expected(raw["name"], entry) for entry in raw["expect"]],
         codes=tuple(raw.get("codes", ())), as_of=raw.get("as_of", DEFAULT_AS_OF),
         waived=[Waived(w["item"], w["code"], w["by"]) for w in raw.get("waived", ())],
+        tracker=tracker,
     )
 
 
-def load_cases(path: Path, model: str | None = None) -> list[RuleCase]:
-    """Every case of a YAML file; `model` is the text used by cases that give none."""
-    return [case_from_mapping(raw, model) for raw in yaml.safe_load(path.read_text())]
+def load_cases(path: Path, model: str | None = None,
+               tracker: str | None = None) -> list[RuleCase]:
+    """Every case of a YAML file; `model` is the text used by cases that give none, and
+    `tracker` the tracker of items that name none."""
+    return [case_from_mapping(raw, model, tracker) for raw in yaml.safe_load(path.read_text())]
 
 
 def _expected(case: str, entry: Any) -> Expected:
@@ -213,5 +234,5 @@ def run_case_waived(case: RuleCase) -> list[tuple[str | None, str]]:
 
 def _evaluate(case: RuleCase) -> list[Finding]:
     config = config_from_text(case.model, f"{case.name}.yaml")
-    graph = {item.key: item for item in map(make_item, case.items)}
+    graph = {item.key: item for item in (make_item(i, case.tracker) for i in case.items)}
     return evaluate(config, graph, case.as_of).findings

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aligner.comment.compose import build_comment
 from aligner.comment.document import render_markdown, render_plain
-from aligner.engine.evaluate import RULE_ERROR_CODE, evaluate
+from aligner.engine.evaluate import RULE_ERROR_CODE, Evaluator, evaluate
 from aligner.engine.findings import Violation
 from aligner.engine.rule import Rule
 from aligner.engine.selection import RuleSet
@@ -36,7 +36,7 @@ class Exploding(Rule):
 def test_a_crashing_rule_becomes_a_finding_and_the_run_goes_on() -> None:
     config = load_config(ACME)
     config = replace(config, rule_set=RuleSet((Exploding(),), {}))
-    graph = {k: make_item({"key": k}) for k in ("CHK-1", "CHK-2", "CHK-3")}
+    graph = {k: make_item({"key": k}, "jira") for k in ("CHK-1", "CHK-2", "CHK-3")}
     findings = evaluate(config, graph, date(2026, 11, 15)).findings
     crash = [f for f in findings if f.code == RULE_ERROR_CODE]
     assert len(crash) == 1 and crash[0].item == "CHK-2" and not crash[0].on_ticket
@@ -45,18 +45,12 @@ def test_a_crashing_rule_becomes_a_finding_and_the_run_goes_on() -> None:
 
 
 def test_the_comment_says_what_why_trace_fix_and_how_to_waive() -> None:
-    captured: dict[str, object] = {}
-
-    def keep(trace: Trace, findings: list) -> None:  # type: ignore[type-arg]
-        if trace.item.key == "CHK-106":
-            captured["trace"], captured["findings"] = trace, findings
-
     config = load_config(ACME)
-    from aligner.sync.read import collect, open_adapters
+    from aligner.sync.read import open_adapters, read
 
-    evaluate(config, collect(open_adapters(config)).graph, date(2026, 11, 15), on_item=keep)
-    comment = build_comment(captured["trace"], captured["findings"], rule_classes(),  # type: ignore[arg-type]
-                            "aligner:waive")
+    graph = read(open_adapters(config)).graph
+    result = Evaluator(config, graph, date(2026, 11, 15)).item(graph["CHK-106"])
+    comment = build_comment(result.trace, result.findings, rule_classes(), "aligner:waive")
     text = render_plain(comment)
     assert "AL203 boundary-crossing: team checkout holds it, but component Payments" in text
     assert "Why it matters: Changing another team's component" in text

@@ -50,7 +50,7 @@ OKR = {"jira": "okr:", "linear": "okr:"}
 def trace(key: str, items: Sequence[Mapping[str, Any]], as_of: date = AS_OF,
           prefixes: Mapping[str, str] = OKR) -> Trace:
     """The trace of `key` in a graph of `items`, as a run on `as_of` resolves it."""
-    graph = {item.key: item for item in map(make_item, items)}
+    graph = {item.key: item for item in (make_item(i, "jira") for i in items)}
     tracer = Tracer(config_from_text(MODEL, "trace.yaml").model, graph, as_of, prefixes)
     return tracer.trace(graph[key])
 

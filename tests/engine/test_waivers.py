@@ -44,7 +44,7 @@ def finding(code: str, item: str | None = "CHK-7") -> Finding:
 
 
 def item(key: str = "CHK-7", labels: tuple[str, ...] = ()) -> BacklogItem:
-    return make_item({"key": key, "labels": labels})
+    return make_item({"key": key, "labels": labels}, "jira")
 
 
 def waived_by(code: str, key: str | None, w: Waivers | None = None,

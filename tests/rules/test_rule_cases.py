@@ -21,7 +21,7 @@ from aligner.testing import (
 
 HERE = Path(__file__).parent
 MODEL = (HERE / "model.yaml").read_text()
-CASES = load_cases(HERE / "cases.yaml", model=MODEL)
+CASES = load_cases(HERE / "cases.yaml", model=MODEL, tracker="jira")
 UNTRACED_MESSAGE = "CHK-2 reaches no team objective (walked CHK-2 (no parent, no epic, no project))"
 UNTRACED_FIX = "put it under CHK-100 (objective CHK-Q4-1), or label it okr:CHK-Q4-1"
 
@@ -41,7 +41,7 @@ def test_case_names_are_unique() -> None:
 
 
 def _untraced(**expected: str) -> RuleCase:
-    return RuleCase(name="untraced", model=MODEL, items=[{"key": "CHK-2"}],
+    return RuleCase(name="untraced", tracker="jira", model=MODEL, items=[{"key": "CHK-2"}],
                     expect=[Expected("CHK-2", "AL101", **expected)])
 
 
@@ -62,7 +62,7 @@ def test_a_wrong_message_or_fix_fails_and_says_what_was_found() -> None:
 
 
 def test_missing_and_unexpected_findings_fail() -> None:
-    case = RuleCase(name="wrong item", model=MODEL, items=[{"key": "CHK-2"}],
+    case = RuleCase(name="wrong item", tracker="jira", model=MODEL, items=[{"key": "CHK-2"}],
                     expect=[Expected("CHK-3", "AL101", message="m", fix="f")])
     assert check_case(case) == [
         "AL101 on CHK-3: expected, not found",
@@ -71,14 +71,14 @@ def test_missing_and_unexpected_findings_fail() -> None:
 
 
 def test_a_passing_case_fails_when_the_rule_fires() -> None:
-    case = RuleCase(name="should pass", model=MODEL, items=[{"key": "CHK-2"}], expect=[],
+    case = RuleCase(name="should pass", tracker="jira", model=MODEL, items=[{"key": "CHK-2"}], expect=[],
                     codes=("AL101",))
     assert check_case(case) == [
         f"AL101 on CHK-2: unexpected ({UNTRACED_MESSAGE!r}, fix {UNTRACED_FIX!r})"]
 
 
 def test_unexpected_waived_findings_fail() -> None:
-    case = RuleCase(name="waived", model=MODEL, items=[{"key": "CHK-7"}], expect=[],
+    case = RuleCase(name="waived", tracker="jira", model=MODEL, items=[{"key": "CHK-7"}], expect=[],
                     codes=("AL101",), waived=[Waived("CHK-7", "AL101", "label")])
     assert check_case(case) == [
         "waived findings: expected [('CHK-7', 'AL101', 'label')], got "
@@ -98,7 +98,7 @@ def test_an_expectation_without_message_or_fix_is_refused() -> None:
 
 def test_missing_cases_lists_rules_without_a_failing_or_a_passing_case() -> None:
     fails = _untraced(message=UNTRACED_MESSAGE, fix=UNTRACED_FIX)
-    waived_only = RuleCase(name="waived", model=MODEL, items=[], expect=[], codes=("AL203",),
+    waived_only = RuleCase(name="waived", tracker="jira", model=MODEL, items=[], expect=[], codes=("AL203",),
                            waived=[Waived("CHK-7", "AL203", "label")])
     assert missing_cases([fails, waived_only], ["AL101", "AL203"]) == [
         "AL101: no passing case", "AL203: no failing case", "AL203: no passing case"]
