@@ -148,12 +148,12 @@ def write_reports(report: RunReport, targets: list[ReportTarget]) -> None:
 @contextmanager
 def failure_reports(targets: list[ReportTarget]) -> Iterator[None]:
     """A run that fails still leaves a report (status failed, reason, exit code) in every
-    requested output, for CI artifact steps; the error then prints its one line as usual."""
+    requested file, for CI artifact steps; the error then prints its one line as usual."""
     try:
         yield
     except AlignerError as error:
         for target in targets:
-            if not target.on_terminal_text:  # stderr carries the line for a terminal
+            if target.path is not None:  # stdout stays empty: stderr carries the line
                 emit(render_failure(target.fmt, one_line(error), error.exit_code), target.path)
         raise
 

@@ -94,3 +94,17 @@ def test_sync_runs_show_up_in_history(tmp_path: Path) -> None:
     assert runs[-1]["delta"] is False
     text = invoke("--state", str(state))[1]
     assert "payments" in text and "55%" in text and "Since run 1: overall +0 pts" in text
+
+
+def test_rendering_lives_in_the_report_package_and_tolerates_odd_tallies(tmp_path: Path) -> None:
+    from aligner.report.history import history_json, render_history, stored_share
+
+    assert stored_share({"items": "x"}) is None and stored_share({"items": 0, "aligned": 0}) is None
+    assert stored_share({"items": 4, "aligned": 3}) is not None
+    state = tmp_path / "state.db"
+    record(state, summary((20, 16), (0, 0)), {"items": 3, "by_team": {"checkout": "odd"}})
+    with StateStore.open(state) as store:
+        runs = store.runs(10)
+    assert history_json(runs)[0]["by_team"] == {"checkout": 0.8, "payments": None}
+    text = render_history(runs, state)
+    assert "–" in text and "80%" in text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aligner.report.metrics import compute_metrics
 from aligner.sync.check import run_check
-from tests.report_factory import outcome, report
+from tests.report_factory import MODEL, outcome, report
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
 
@@ -62,3 +62,32 @@ def test_json_metrics_block_is_additive() -> None:
                              "untraced", "untraced_ratio", "waivers"}
     assert document["waivers"] == {"in_force": 0, "expired": 0, "waived_findings": 0}
     assert document["by_team"]["alpha"] == {"items": 1, "aligned": 1, "aligned_ratio": 1.0}
+
+
+def test_the_team_bar_comes_from_the_rule_that_declares_it_not_a_code() -> None:
+    from pydantic import BaseModel
+
+    from aligner.engine.rule import Rule
+    from aligner.engine.selection import RuleSet
+    from aligner.report.metrics import team_bar_rule
+
+    class BarOptions(BaseModel):
+        min_aligned: float = 0.6
+
+    class PluginBar(Rule):
+        """A plugin's team bar."""
+
+        code, name, scope, Options = "XY900", "plugin-bar", "run", BarOptions
+
+    class ItemRule(Rule):
+        """An item rule with a min_aligned option is not a team bar."""
+
+        code, name, Options = "XY901", "item-rule", BarOptions
+
+    rules = RuleSet((ItemRule(), PluginBar()), {})
+    assert team_bar_rule(rules) is rules.rules[1]
+    run = report([], [outcome("A-1", "alpha", True, ("O-1",)), outcome("B-1", "beta", False)])
+    metrics = compute_metrics(run.evaluation, MODEL, rules)
+    assert metrics.team_bar == 0.6 and metrics.team_bar_rule == ("XY900", "plugin-bar")
+    assert [team for team, _ in metrics.below_bar()] == ["beta"]
+    assert team_bar_rule(RuleSet((ItemRule(),), {})) is None

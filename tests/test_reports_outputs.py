@@ -115,9 +115,11 @@ def test_a_model_error_writes_a_failed_report_with_exit_2(tmp_path: Path) -> Non
     assert document["status"] == "failed" and document["exit_code"] == 2
 
 
-def test_text_on_the_terminal_gets_only_the_stderr_line(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_stdout_gets_nothing_and_stderr_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                 fmt: str) -> None:
     monkeypatch.setattr(aligner.cli, "run_check", tracker_down)
-    code, out, err = invoke(*CHECK)
+    code, out, err = invoke(*CHECK, "--format", fmt)
     assert code == 3 and out == "" and err.count("\n") == 1
 
 
