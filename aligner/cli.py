@@ -22,8 +22,8 @@ from aligner.init.starter import offline_starter, write_starter
 from aligner.init.trackers import discover, draftable, starter_section
 from aligner.logs import SECRETS, configure_logging
 from aligner.mirror.history import load_history
-from aligner.model.json_schema import model_schema
 from aligner.model.item_ref import item_key
+from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
 from aligner.model.locate import locate_config
 from aligner.plugins.discovery import InitOptions
