@@ -18,6 +18,7 @@ import requests
 from jira import JIRA
 from jira.exceptions import JIRAError
 
+from aligner.deadline import default_deadline, with_deadline
 from aligner.errors import AuthError, RetriableError, TrackerError
 from aligner.retry import RetryPolicy, call_with_retry
 
@@ -58,15 +59,20 @@ def retry_policy(options: Mapping[str, Any]) -> RetryPolicy:
     return RetryPolicy(**kwargs)
 
 
-def build_session(base_url: str, credentials: Credentials, timeout: float) -> requests.Session:
-    """The `jira` library's authenticated session, with its own retries disabled."""
+def build_session(base_url: str, credentials: Credentials, timeout: float,
+                  deadline: float | None = None) -> requests.Session:
+    """The `jira` library's authenticated session, with its own retries disabled.
+
+    `timeout` bounds each socket read; `deadline` (default 4 × timeout) bounds each request
+    as a whole, so a server that trickles its answer cannot hold the run (aligner.deadline).
+    """
     auth: dict[str, Any] = (
         {"token_auth": credentials.pat} if credentials.pat
         else {"basic_auth": (credentials.email or "", credentials.token or "")}
     )
     client = JIRA(server=base_url, get_server_info=False, max_retries=0, logging=False,
                   timeout=(min(10.0, timeout), timeout), **auth)
-    return client._session
+    return with_deadline(client._session, deadline or default_deadline(timeout))
 
 
 class JiraTransport:

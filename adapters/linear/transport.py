@@ -20,6 +20,7 @@ from gql import Client, GraphQLRequest
 from graphql import GraphQLError, OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 
+from aligner.deadline import default_deadline, with_deadline
 from aligner.errors import AuthError, RetriableError, TrackerError
 from aligner.logs import redact_payload
 
@@ -77,13 +78,13 @@ class LinearHTTP:
     """POSTs GraphQL documents; counts requests; raises classified errors."""
 
     def __init__(self, url: str, authorization: str, *, timeout: float, credential: str,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, deadline: float | None = None) -> None:
         self.url = url
-        self.timeout = timeout
+        self.timeout = timeout  # each socket read; `deadline` (4 x by default): each request
         self.credential = credential  # the env var's name, for messages
         self.clock = clock
         self.requests = 0
-        self._session = requests.Session()
+        self._session = with_deadline(requests.Session(), deadline or default_deadline(timeout))
         self._session.headers.update({"Authorization": authorization,
                                       "Content-Type": "application/json",
                                       "User-Agent": "aligner (+linear adapter)"})
@@ -97,9 +98,10 @@ class LinearHTTP:
         name = _operation_name(request)
         try:
             response = self._session.post(self.url, data=body, timeout=self.timeout)
-        except (requests.ConnectionError, requests.Timeout) as error:
+        except requests.RequestException as error:  # refused, dropped, too slow, cut short
             kind = UncertainWrite if write else RetriableError
-            raise kind(f"Linear {name}: connection failed ({type(error).__name__})") from None
+            what = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+            raise kind(f"Linear {name}: {what} ({type(error).__name__})") from None
         log.debug("Linear %s: HTTP %s", name, response.status_code)
         return self._classify(name, response, write)
 
