@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, TrackerError
-from aligner.plugins.adapter import AdapterContext, TrackerSettings, WriteResult
-from aligner.sync.plan import ItemPlan
+from aligner.plugins.adapter import AdapterContext, TrackerSettings
+from aligner.plugins.tracker import Claim, LinkScheme
 
 from .jira import mapping as jira_mapping
 from .jira.fields import FieldIds, resolve_from_names
@@ -43,11 +43,12 @@ class FileSettings(TrackerSettings):
 
 
 class FileAdapter:
-    """Reads snapshots; `fetch` streams every item of every file, `apply` refuses."""
+    """Reads snapshots; `fetch` streams every item of every file. Read-only: no `apply`, so
+    it is an `Adapter` but not a `WritableAdapter`, and sync plans nothing for its items."""
 
     name = "file"
-    writable = False
     incremental = False  # a snapshot has no "changed since": every run reads it whole
+    skipped = 0  # an unreadable issue stops the run with its file and index instead
     Settings = FileSettings
 
     def __init__(self, settings: FileSettings, context: AdapterContext) -> None:
@@ -65,10 +66,6 @@ class FileAdapter:
 
     def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         return iter(())  # a snapshot holds what it holds: the rest is a broken link
-
-    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
-        for plan in plans:
-            yield WriteResult(plan.item.key, 0, "file snapshots are read-only")
 
     def _read(self, path: Path) -> Iterator[BacklogItem]:
         data = _load(path)
@@ -155,3 +152,30 @@ def _linear_nodes(path: Path, data: Mapping[str, Any]) -> list[Any]:
     if not isinstance(nodes, list):
         raise ConfigError(f"{path}: a GraphQL response without data.issues.nodes")
     return nodes
+
+
+class FileTracker:
+    """The `file` tracker plugin: exported snapshots, read-only.
+
+    Items keep the tracker they were exported from (`jira`, `linear`), so links and ownership
+    come from those trackers' plugins; this one contributes none of its own.
+    """
+
+    name = "file"
+    link_schemes: tuple[LinkScheme, ...] = ()
+    section_example = ("file:                  # exported Jira or Linear snapshots, read offline\n"
+                       "  path: backlog.json\n")  # commented in the offline `aligner init`
+    owns: type[BaseModel] | None = None
+
+    def claims(self, owns: BaseModel) -> Iterable[Claim]:
+        return ()
+
+    def settings(self) -> type[TrackerSettings]:
+        return FileSettings
+
+    def adapter(self, settings: TrackerSettings, context: AdapterContext) -> FileAdapter:
+        assert isinstance(settings, FileSettings)
+        return FileAdapter(settings, context)
+
+
+tracker = FileTracker()

@@ -1,6 +1,6 @@
 """Fetch progress on stderr, only for a person watching a terminal; CI logs stay quiet.
 
-`collect` calls a `ProgressCallback(source, fetched_so_far, done)` every few items;
+`aligner.sync.read.read` calls a `ProgressCallback(source, fetched_so_far, done)` every few items;
 `progress_for()` returns one that redraws a single status line, or None when stderr is not a
 terminal (or `--quiet`), so nothing at all is printed in CI.
 """

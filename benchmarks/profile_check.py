@@ -23,8 +23,8 @@ from typing import Any
 
 from .check_cost import DEFAULT_WORKDIR, _check, prepare
 
-PHASES = (("model", "config.py", "load_config"), ("fetch", "collect.py", "collect"),
-          ("evaluate", "engine.py", "evaluate"))
+PHASES = (("model", "load.py", "load_config"), ("fetch", "read.py", "read"),
+          ("evaluate", "evaluate.py", "evaluate"))
 
 
 def phase_times(stats: pstats.Stats) -> dict[str, float]:
@@ -74,10 +74,10 @@ def unprofiled_phases(folder: Path, manifest: dict[str, Any],
 
     spent: dict[str, float] = {}
     start = clock()
-    with _timing(check_module, ("load_config", "collect", "evaluate"), spent, clock):
+    with _timing(check_module, ("load_config", "read", "evaluate"), spent, clock):
         _check(folder, manifest)
     total = clock() - start
-    phases = {"model": spent.get("load_config", 0.0), "fetch": spent.get("collect", 0.0),
+    phases = {"model": spent.get("load_config", 0.0), "fetch": spent.get("read", 0.0),
               "evaluate": spent.get("evaluate", 0.0)}
     phases["report"] = total - sum(phases.values())
     phases["total"] = total

@@ -19,7 +19,7 @@ from aligner.cli import cli
 from aligner.engine.items import BacklogItem
 from aligner.logs import SECRETS, SecretFilter, configure_logging, secret_env_names
 from aligner.progress import TerminalProgress, progress_for
-from aligner.sync.read import PROGRESS_EVERY, collect
+from aligner.sync.read import PROGRESS_EVERY, read
 from tests.fakes.jira import FakeJira
 
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
@@ -32,7 +32,9 @@ class _Tty(io.StringIO):
 
 class _Adapter:
     name = "fake"
+    incremental = False
     request_count = 7
+    skipped = 0
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -54,7 +56,7 @@ def _reset_logging() -> Iterator[None]:
 
 def test_collect_reports_progress_and_done() -> None:
     calls: list[tuple[str, int, bool]] = []
-    collect({"fake": _Adapter(250)}, progress=lambda *call: calls.append(call))
+    read({"fake": _Adapter(250)}, progress=lambda *call: calls.append(call))
     assert calls == [("fake", PROGRESS_EVERY, False), ("fake", 2 * PROGRESS_EVERY, False),
                      ("fake", 250, True)]
 

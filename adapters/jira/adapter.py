@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ from .state import with_state_from_comments
 from .transport import BadRequest, JiraTransport, build_session, retry_policy
 from .writer import JiraWriter
 
+log = logging.getLogger(__name__)
+
 
 class JiraAdapter:
     """Reads the issues a JQL selects (plus ancestors by key) and applies write plans.
@@ -31,7 +34,7 @@ class JiraAdapter:
     """
 
     name = "jira"
-    writable = True
+    incremental = True
     Settings = JiraSettings
 
     def __init__(self, settings: JiraSettings, context: AdapterContext) -> None:
@@ -45,9 +48,11 @@ class JiraAdapter:
         self._site: Site | None = None
         self._field_ids: FieldIds | None = None
         self._known: dict[str, BacklogItem | None] = {}  # key -> item, None = does not exist
-        self._unsure: set[str] = set()
+        # DC issues whose comment list the search cut short before aligner's comment: written
+        # by reading only; the writer gets a frozen copy and keeps what it learns to itself
+        self._listed_short: set[str] = set()
         self._writer: JiraWriter | None = None
-        self.skipped = 0  # issues whose payload could not be mapped
+        self.skipped = 0  # issues whose payload could not be mapped (each one logged)
 
     @property
     def request_count(self) -> int:
@@ -112,22 +117,27 @@ class JiraAdapter:
         On Cloud, planned comment creations are checked first, 100 per read (see precheck.py).
         """
         if self._writer is None:
-            self._writer = JiraWriter(self.site, self._unsure)
-        return self._writer.apply(plans, recover)
+            self._writer = JiraWriter(self.site)
+        return self._writer.apply(plans, recover, frozenset(self._listed_short))
 
     def _item(self, raw: Any) -> BacklogItem | None:
         if not isinstance(raw, dict):
-            self.skipped += 1
+            self._skip("?", f"an issue that is not an object ({type(raw).__name__})")
             return None
         if not self.site.cloud:
-            raw, unsure = with_state_from_comments(raw)
-            if unsure:
-                self._unsure.add(str(raw.get("key")))
+            raw, listed_short = with_state_from_comments(raw)
+            if listed_short:
+                self._listed_short.add(str(raw.get("key")))
         try:
             return issue_to_item(
                 raw, source=self.name, field_ids=self.field_ids, base_url=self.settings.url,
                 objective_field=self.settings.objective_field,
                 label_prefix=self.context.label_prefix, waive_label=self.context.waive_label)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            self.skipped += 1  # one odd payload never stops the run
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # one odd payload never stops the run, and never disappears silently either
+            self._skip(str(raw.get("key", "?")), f"{type(error).__name__}: {error}")
             return None
+
+    def _skip(self, key: str, reason: str) -> None:
+        self.skipped += 1
+        log.warning("Jira: skipped issue %s: its payload could not be read (%s)", key, reason)

@@ -32,35 +32,42 @@ EMPTY = Comment(())
 class JiraWriter:
     """Writes for one run; remembers whether the site refuses `notifyUsers=false`."""
 
-    def __init__(self, site: Site, unsure: set[str] | None = None) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
         self.transport = site.transport
-        self.unsure = unsure if unsure is not None else set()  # comment lists cut short
+        self.unsure: set[str] = set()  # comment lists the precheck could not read whole
         self.notify_param = True
         self.precheck = CommentPrecheck(site)
         self.posted: dict[str, Posted] = {}  # found by the precheck, not yet recorded
 
-    def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
-        """One result per plan, in order. A refused credential (401) stops the run."""
+    def apply(self, plans: Sequence[ItemPlan], recover: bool = False,
+              listed_short: frozenset[str] = frozenset()) -> Iterator[WriteResult]:
+        """One result per plan, in order. A refused credential (401) stops the run.
+
+        `listed_short`: issues whose comments the read returned only in part, without
+        aligner's: a creation there lists the comments first.
+        """
         for window in windows(plans):
             if self.site.cloud and not recover:  # recovery lists each issue's comments anyway
-                self.look_before_posting(window)
-            yield from self.apply_window(window, recover)
+                self.look_before_posting(window, listed_short)
+            yield from self.apply_window(window, recover, listed_short)
 
-    def look_before_posting(self, plans: Sequence[ItemPlan]) -> None:
+    def look_before_posting(self, plans: Sequence[ItemPlan],
+                            listed_short: frozenset[str] = frozenset()) -> None:
         """Find the comments a killed run posted on issues this window would comment on."""
         keys = [p.item.key for p in plans if p.comment == CREATE and p.item.key not in
-                self.unsure]
+                self.unsure and p.item.key not in listed_short]
         if keys:
             found, unsure = self.precheck.look(keys)
             self.posted.update(found)
             self.unsure.update(unsure)
 
-    def apply_window(self, plans: Sequence[ItemPlan], recover: bool) -> Iterator[WriteResult]:
+    def apply_window(self, plans: Sequence[ItemPlan], recover: bool,
+                     listed_short: frozenset[str] = frozenset()) -> Iterator[WriteResult]:
         for plan in plans:
             before = self.transport.writes
             try:
-                self.apply_one(plan, recover)
+                self.apply_one(plan, look_first=recover or plan.item.key in listed_short)
             except Forbidden as error:
                 yield WriteResult(plan.item.key, self.transport.writes - before,
                                   error=f"{error} (needs Edit issues and comment permissions)")
@@ -73,14 +80,15 @@ class JiraWriter:
                 continue
             yield WriteResult(plan.item.key, self.transport.writes - before)
 
-    def apply_one(self, plan: ItemPlan, recover: bool) -> None:
+    def apply_one(self, plan: ItemPlan, look_first: bool) -> None:
+        """The comment, then one edit; `look_first`: list the comments before creating."""
         key = plan.item.key
         comment_id = plan.item.flags.comment_id
         created = False
         if plan.comment == CREATE and key in self.posted:
             comment_id = self.adopt(key, self.posted.pop(key), plan)
         elif plan.comment == CREATE:
-            check = recover or key in self.unsure
+            check = look_first or key in self.unsure
             comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, check)
             created = True
         elif plan.comment == UPDATE and comment_id:

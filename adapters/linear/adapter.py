@@ -14,7 +14,7 @@ from aligner.sync.plan import ItemPlan
 
 from .discovery import discovery
 from .labels import LabelBook
-from .operations import Op, Sender
+from .operations import Sender
 from .reader import LinearReader
 from .settings import LinearSettings
 from .transport import LinearHTTP
@@ -25,6 +25,7 @@ class LinearAdapter:
     """`trackers.linear`: one instance per run; the workspace is read once and cached."""
 
     name = "linear"
+    incremental = True
     Settings = LinearSettings
 
     def __init__(self, settings: LinearSettings, context: AdapterContext) -> None:
@@ -37,7 +38,7 @@ class LinearAdapter:
             sleep=options.get("sleep", time.sleep))
         self._reader = LinearReader(self._http, policy, list(settings.teams), self.name,
                                     context.label_prefix, context.waive_label)
-        sender = Sender(self._http, policy, reconcile=self._reconcile)
+        sender = Sender(self._http, policy, readback=self._reader)
         self._writer = Writer(self._reader, sender, LabelBook(self._reader, sender))
 
     def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
@@ -61,5 +62,7 @@ class LinearAdapter:
     def request_count(self) -> int:
         return self._http.requests
 
-    def _reconcile(self, ops: list[Op]) -> None:
-        self._writer.reconcile(ops)
+    @property
+    def skipped(self) -> int:
+        """Issues dropped because their payload could not be mapped (each one logged)."""
+        return self._reader.skipped

@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
-from aligner.errors import AuthError, TrackerError
+from dataclasses import dataclass, field
 
 from .operations import LABEL_CREATE, Op, Sender
 from .reader import Label, LinearReader
@@ -26,12 +24,21 @@ Need = tuple[str, str | None]  # (label name, team id of the issue that needs it
 
 @dataclass
 class LabelBook:
+    """The labels the run read, plus those it created (kept here: the reader's copy of the
+    workspace is what was read, and stays so)."""
+
     reader: LinearReader
     sender: Sender
+    created: dict[str, Label] = field(default_factory=dict)
+
+    def labels(self) -> dict[str, Label]:
+        """Every label known to this run, by id."""
+        read = self.reader.workspace().labels
+        return {**read, **self.created} if self.created else read
 
     def find(self, name: str, team_id: str | None) -> str | None:
         """A label usable on an issue of `team_id`: the workspace label, else the team's own."""
-        labels = self.reader.workspace().labels.values()
+        labels = self.labels().values()
         named = [label for label in labels if label.name.casefold() == name.casefold()]
         for label in named:
             if label.team_id is None:
@@ -44,7 +51,7 @@ class LabelBook:
     def ids_named(self, name: str, on_issue: Iterable[str] | None,
                   team_id: str | None) -> list[str]:
         """Ids to remove for `name`: those on the issue, or every candidate if unknown."""
-        labels = self.reader.workspace().labels
+        labels = self.labels()
         folded = name.casefold()
         if on_issue is not None:
             return [i for i in on_issue if i in labels and labels[i].name.casefold() == folded]
@@ -70,15 +77,13 @@ class LabelBook:
             if team_id is not None:
                 spec["teamId"] = team_id
             ops.append(Op(LABEL_CREATE, f"n{index}", {"input": spec}, target=label_id))
-        try:
-            self.sender.run(ops, name="AlignerLabels")
-        except AuthError:
-            raise
-        except TrackerError as error:
-            log.warning("Linear: could not create labels %s: %s", [s[0] for s in specs], error)
-        labels = self.reader.workspace().labels
+        delivery = self.sender.run(ops, name="AlignerLabels")
+        if delivery.error:
+            log.warning("Linear: could not create labels %s: %s", [s[0] for s in specs],
+                        delivery.error)
         for op, (name, team_id) in zip(ops, specs, strict=True):
-            if op.done and not op.error and op.target:
-                labels[op.target] = Label(op.target, name, team_id)
-            elif op.error:
-                log.warning("Linear: label %r not created: %s", name, op.error)
+            outcome = delivery.settled.get(op.alias)
+            if outcome is not None and outcome.error:
+                log.warning("Linear: label %r not created: %s", name, outcome.error)
+            elif outcome is not None and op.target:
+                self.created[op.target] = Label(op.target, name, team_id)

@@ -63,6 +63,7 @@ class LinearReader:
     prefix: str
     waive_label: str
     issues_seen: dict[str, IssueMeta] = field(default_factory=dict)  # issue id -> meta
+    skipped: int = 0  # issues whose payload could not be mapped (each one logged)
     _workspace: Workspace | None = None
 
     def query(self, source: str, variables: Mapping[str, Any]) -> Node:
@@ -162,8 +163,9 @@ class LinearReader:
                 item = issue_to_item(node, source=self.source, label_names=names, flags=(
                     ticket_flags(node, names, prefix=self.prefix, waive_label=self.waive_label)))
             except (KeyError, TypeError, ValueError, AttributeError) as error:
-                log.warning("Linear: skipped an issue with an odd payload (%s: %s)",
-                            type(error).__name__, error)
+                self.skipped += 1
+                log.warning("Linear: skipped issue %s with an odd payload (%s: %s)",
+                            node.get("identifier", "?"), type(error).__name__, error)
                 continue
             team = node.get("team") or {}
             self.issues_seen[str(node["id"])] = IssueMeta(

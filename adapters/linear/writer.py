@@ -6,36 +6,30 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from aligner.errors import AuthError, TrackerError
 from aligner.plugins.adapter import WriteResult
 from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
 
 from .documents import WRITE_BATCH_ITEMS
 from .labels import LabelBook, Need
-from .operations import (
-    COMMENT_CREATE,
-    COMMENT_DELETE,
-    COMMENT_UPDATE,
-    LABEL_CREATE,
-    LABELS,
-    Op,
-    Sender,
-)
+from .mapping import team_key
+from .operations import COMMENT_CREATE, COMMENT_DELETE, COMMENT_UPDATE, LABELS, Delivery, Op, Sender
 from .reader import LinearReader
 from .state import comment_body
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prepared:
     """One plan turned into operations, or the reason it cannot be written."""
 
     plan: ItemPlan
-    ops: list[Op]
+    ops: tuple[Op, ...]
     error: str | None = None
 
 
 @dataclass
 class Writer:
+    """plans → operations → `Sender` → one `WriteResult` per plan; nothing flows back."""
+
     reader: LinearReader
     sender: Sender
     labels: LabelBook
@@ -51,21 +45,18 @@ class Writer:
         for start in range(0, len(prepared), WRITE_BATCH_ITEMS):
             batch = prepared[start:start + WRITE_BATCH_ITEMS]
             ops = [op for item in batch for op in item.ops]
+            delivery = Delivery()
             if ops and stopped is None:
-                try:
-                    self.sender.run(ops, recover=recover)
-                except AuthError:
-                    raise
-                except TrackerError as error:
-                    stopped = str(error)
+                delivery = self.sender.run(ops, recover=recover)
+                stopped = delivery.error
             for item in batch:
-                yield _result(item, stopped)
+                yield _result(item, delivery, stopped)
 
     def _team_of(self, plan: ItemPlan) -> str | None:
         meta = self.reader.issues_seen.get(plan.item.id or "")
         if meta is not None:
             return meta.team_id
-        return self.reader.workspace().teams.get(plan.item.linear_team or "")
+        return self.reader.workspace().teams.get(team_key(plan.item))
 
     def _needs(self, plan: ItemPlan) -> list[Need]:
         team_id = self._team_of(plan)
@@ -74,12 +65,12 @@ class Writer:
     def _prepare(self, index: int, plan: ItemPlan, resolved: dict[Need, str]) -> Prepared:
         issue_id = plan.item.id
         if not issue_id:
-            return Prepared(plan, [], "the item has no Linear issue id")
+            return Prepared(plan, (), "the item has no Linear issue id")
         team_id = self._team_of(plan)
         added = [resolved.get((name, team_id)) for name in plan.add_labels]
         if None in added:
             names = [n for n, lid in zip(plan.add_labels, added, strict=True) if lid is None]
-            return Prepared(plan, [], f"Linear: could not find or create label(s) {names}")
+            return Prepared(plan, (), f"Linear: could not find or create label(s) {names}")
         meta = self.reader.issues_seen.get(issue_id)
         removed = [label_id for name in plan.remove_labels
                    for label_id in self.labels.ids_named(
@@ -92,33 +83,10 @@ class Writer:
         try:
             comment = _comment_op(f"i{index}c", plan, issue_id)
         except ValueError as error:
-            return Prepared(plan, [], str(error))
+            return Prepared(plan, (), str(error))
         if comment is not None:
             ops.append(comment)
-        return Prepared(plan, ops)
-
-    def reconcile(self, ops: list[Op]) -> None:
-        """Read back what operations in doubt depend on; drop those already applied."""
-        comment_ops = [op for op in ops if op.kind in (COMMENT_CREATE, COMMENT_DELETE)]
-        if comment_ops:
-            found = self.reader.own_comments(op.issue_id for op in comment_ops if op.issue_id)
-            for op in comment_ops:
-                _settle_comment(op, *found.get(op.issue_id or "", (None, None)))
-        label_ops = [op for op in ops if op.kind == LABEL_CREATE and op.target]
-        if label_ops:
-            existing = self.reader.labels_by_id(op.target for op in label_ops if op.target)
-            for op in label_ops:
-                op.done = op.done or op.target in existing
-
-
-def _settle_comment(op: Op, comment_id: str | None, digest: str | None) -> None:
-    if op.kind == COMMENT_DELETE:
-        op.done = comment_id != op.target  # already gone
-    elif comment_id is not None:
-        if comment_id == op.target or digest == op.digest:
-            op.done = True  # the creation went through (or an identical comment exists)
-        else:
-            op.to_update(comment_id)
+        return Prepared(plan, tuple(ops))
 
 
 def _comment_op(alias: str, plan: ItemPlan, issue_id: str) -> Op | None:
@@ -144,10 +112,11 @@ def _comment_op(alias: str, plan: ItemPlan, issue_id: str) -> Op | None:
     return None
 
 
-def _result(item: Prepared, stopped: str | None) -> WriteResult:
+def _result(item: Prepared, delivery: Delivery, stopped: str | None) -> WriteResult:
     errors = [item.error] if item.error else []
-    errors += [op.error for op in item.ops if op.error]
-    if any(not op.done for op in item.ops):
+    outcomes = [delivery.settled.get(op.alias) for op in item.ops]
+    errors += [o.error for o in outcomes if o is not None and o.error]
+    if any(o is None for o in outcomes):
         errors.append(f"not written: {stopped or 'the write did not finish'}")
-    sent = sum(1 for op in item.ops if op.sent)
+    sent = sum(1 for op in item.ops if op.alias in delivery.sent)
     return WriteResult(item.plan.item.key, requests=sent, error="; ".join(errors) or None)

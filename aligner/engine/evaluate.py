@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,6 +12,7 @@ from aligner.engine.rule import Rule
 from aligner.engine.trace import RunView, Trace, Tracer
 from aligner.engine.waivers import Waivers
 from aligner.model.load import LoadedConfig
+from aligner.plugins.registry import link_schemes
 
 RULE_ERROR_CODE = "AL000"  # the engine's own finding when a rule crashes; never on tickets
 
@@ -38,6 +39,7 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[ItemOutcome] = field(default_factory=list)
     waivers: Waivers | None = None
+    flagged: dict[str, ItemResult] = field(default_factory=dict)  # see `evaluate(keep=...)`
 
     @property
     def evaluated(self) -> int:
@@ -48,36 +50,76 @@ class Evaluation:
         return sum(o.aligned for o in self.outcomes)
 
 
-OnItem = Callable[[Trace, list[Finding]], None]
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One evaluated item: its trace and its findings (waivers applied)."""
+
+    trace: Trace
+    findings: list[Finding]
+
+    @property
+    def ticket_findings(self) -> list[Finding]:
+        """Findings that belong on the ticket: item-level and not waived."""
+        return [f for f in self.findings if f.on_ticket and not f.waived]
+
+
+class Evaluator:
+    """Traces and checks items one at a time against one model, graph and date."""
+
+    def __init__(self, config: LoadedConfig, graph: Mapping[str, BacklogItem],
+                 as_of: date) -> None:
+        model = config.model
+        prefixes = {name: getattr(s, "objective_label_prefix", "okr:")
+                    for name, s in config.trackers.items()}
+        self.config = config
+        self.tracer = Tracer(model, graph, as_of, prefixes, config.claims, link_schemes())
+        self.waivers = Waivers.build(model.waivers, config.waiver_codes, as_of,
+                                     model.writeback.waive_label)
+        self.item_rules = [r for r in config.rule_set.rules if r.scope == "item"]
+
+    def item(self, item: BacklogItem) -> ItemResult:
+        """Trace `item` and run the item rules on it (whether or not it is open)."""
+        trace = self.tracer.trace(item)
+        found = [self.waivers.apply(f, item)
+                 for f in _item_findings(self.config, self.item_rules, trace)]
+        return ItemResult(trace, found)
 
 
 def evaluate(config: LoadedConfig, graph: Mapping[str, BacklogItem], as_of: date,
-             fetched: int | None = None, on_item: OnItem | None = None) -> Evaluation:
-    """Check every open issue in `graph`; `on_item` sees each trace with its findings."""
-    model = config.model
-    prefixes = {name: getattr(s, "objective_label_prefix", "okr:")
-                for name, s in config.trackers.items()}
-    tracer = Tracer(model, graph, as_of, prefixes)
-    waivers = Waivers.build(model.waivers, config.waiver_codes, as_of,
-                            model.writeback.waive_label)
-    result = Evaluation(as_of, len(graph) if fetched is None else fetched, waivers=waivers)
+             fetched: int | None = None, keep: Collection[str] = ()) -> Evaluation:
+    """Check every open issue in `graph`, then run the run-level rules.
+
+    For items of the sources in `keep` that have findings for their ticket, the trace is kept
+    (`Evaluation.flagged`) for the write planner; other traces are dropped as soon as the
+    item is counted, so memory stays bounded by the findings.
+    """
+    evaluator = Evaluator(config, graph, as_of)
+    result = Evaluation(as_of, len(graph) if fetched is None else fetched,
+                        waivers=evaluator.waivers)
     view = RunView(as_of)
-    item_rules = [r for r in config.rule_set.rules if r.scope == "item"]
     for item in graph.values():
         if not item.evaluated:
             continue
-        trace = tracer.trace(item)
-        view.count(trace)
-        found = [waivers.apply(f, item) for f in _item_findings(config, item_rules, trace)]
-        result.findings.extend(found)
-        result.outcomes.append(_outcome(trace))
-        if on_item is not None:
-            on_item(trace, found)
+        one = evaluator.item(item)
+        view.count(one.trace)
+        result.findings.extend(one.findings)
+        result.outcomes.append(_outcome(one.trace))
+        if item.source in keep and one.ticket_findings:
+            result.flagged[item.key] = one
     for rule in config.rule_set.rules:
         if rule.scope == "run":
-            result.findings.extend(waivers.apply(f, None) for f in _run_findings(config, rule,
-                                                                                    view))
+            result.findings.extend(evaluator.waivers.apply(f, None)
+                                   for f in _run_findings(config, rule, view))
     return result
+
+
+def find_item(graph: Mapping[str, BacklogItem], key: str) -> BacklogItem | None:
+    """The item named `key`, exactly or else ignoring case; None when not in the graph."""
+    found = graph.get(key)
+    if found is not None:
+        return found
+    folded = key.casefold()
+    return next((i for k, i in graph.items() if k.casefold() == folded), None)
 
 
 def _item_findings(config: LoadedConfig, rules: list[Rule], trace: Trace) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""What an adapter is: it turns a tracker into BacklogItems and applies write plans.
+"""What an adapter is: it turns a tracker into BacklogItems and, if writable, applies plans.
 
 Adapters are found through the `aligner.adapters` entry-point group; each entry point names a
 class built as `cls(settings, context)`. The core never imports an adapter module.
@@ -45,9 +45,13 @@ class WriteResult:
 
 @runtime_checkable
 class Adapter(Protocol):
-    """The interface every tracker adapter implements."""
+    """What every tracker adapter implements: reading. Writing is `WritableAdapter`.
+
+    `open_adapters` refuses a plugin object that lacks any of these members.
+    """
 
     name: str
+    incremental: bool  # False: `since` is ignored and every run reads everything (snapshots)
 
     def fetch(self, since: datetime | None = None) -> Iterator[BacklogItem]:
         """Stream the items in scope (open and done), containers included.
@@ -63,17 +67,31 @@ class Adapter(Protocol):
         """
         ...
 
+    @property
+    def request_count(self) -> int:
+        """HTTP requests made so far (0 for offline adapters)."""
+        ...
+
+    @property
+    def skipped(self) -> int:
+        """Items dropped so far because their payload could not be read (each one logged)."""
+        ...
+
+
+@runtime_checkable
+class WritableAdapter(Adapter, Protocol):
+    """An adapter that can also write flags back: `isinstance(adapter, WritableAdapter)`.
+
+    A read-only adapter (exported snapshots) simply has no `apply`; the planner plans nothing
+    for its items.
+    """
+
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply write plans, one result per plan, in order; one failure never stops the rest.
 
         `recover` is set after an interrupted run: look for an existing aligner comment
         before creating one, since the interrupted run may have created it.
         """
-        ...
-
-    @property
-    def request_count(self) -> int:
-        """HTTP requests made so far (0 for offline adapters)."""
         ...
 
 

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from aligner.engine.findings import Finding
+from aligner.engine.items import BacklogItem
 from aligner.engine.trace import Trace
 from aligner.errors import ConfigError, did_you_mean
-from aligner.sync.check import CheckRun
+from aligner.sync.check import ItemCheck
 
 
-def render_explain(key: str, run: CheckRun, trace: Trace | None,
-                   findings: list[Finding]) -> str:
-    graph = run.snapshot.graph
-    if trace is None:
-        item = graph.get(key) or next((i for k, i in graph.items()
-                                       if k.casefold() == key.casefold()), None)
-        if item is None:
-            raise ConfigError(f"item {key!r} is not in the fetched backlog"
-                              f"{did_you_mean(key, [k for k in graph if ':' not in k])}")
-        return f"{item.key}: {item.title}\nNot evaluated: only open issues are checked.\n"
+def render_explain(key: str, check: ItemCheck) -> str:
+    """The explanation of one item, from `aligner.sync.check.check_item`."""
+    graph = check.snapshot.graph
+    if check.item is None:
+        raise ConfigError(f"item {key!r} is not in the fetched backlog"
+                          f"{did_you_mean(key, [k for k in graph if ':' not in k])}")
+    if check.result is None:
+        return (f"{check.item.key}: {check.item.title}\n"
+                "Not evaluated: only open issues are checked.\n")
+    trace, findings = check.result.trace, check.result.findings
     item = trace.item
     lines = [f"{item.key}: {item.title}", f"  source: {item.source}" +
              (f"  {item.url}" if item.url else "")]
     lines.append(f"  holder: {trace.holder} (via {trace.holding.via})" if trace.holder
-                 else "  holder: none — no Team field, Linear team or project a team owns")
+                 else "  holder: none — no team owns " + _handles(item))
     lines.extend(_trace_lines(trace, graph))
     lines.append("")
     if not findings:
@@ -59,3 +59,8 @@ def _trace_lines(trace: Trace, graph: dict[str, Any]) -> list[str]:
         lines.append("  areas: " + ", ".join(f"{a.kind} {a.name} (owned by {', '.join(a.owners)})"
                                              for a in trace.areas))
     return lines
+
+
+def _handles(item: BacklogItem) -> str:
+    """`Team field 3a1… or project OPS`: what a team's `owns` could list to hold the item."""
+    return " or ".join(ref.label for ref in item.holders) or "anything on it"

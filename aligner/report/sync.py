@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aligner.comment.document import render_markdown
+from aligner.sync.budget import write_cost
 from aligner.sync.plan import ItemPlan
-from aligner.sync.planner import write_cost
 from aligner.sync.run import SyncOutcome
 
 
@@ -37,7 +37,9 @@ def render_outcome(outcome: SyncOutcome) -> str:
     fetched = outcome.snapshot.total_fetched
     mode = ", ".join(f"{n}: {'incremental' if inc else 'full'}"
                      for n, inc in outcome.incremental.items())
-    lines = [f"Sync: evaluated {ev.evaluated} open of {fetched} fetched ({mode})."]
+    skipped = sum(outcome.snapshot.skipped.values())
+    dropped = f" ({skipped} skipped: unreadable payloads, see the log)" if skipped else ""
+    lines = [f"Sync: evaluated {ev.evaluated} open of {fetched} fetched{dropped} ({mode})."]
     if outcome.dry_run:
         lines.append("Dry run: nothing was written.")
     else:
@@ -60,6 +62,7 @@ def sync_json(outcome: SyncOutcome) -> dict[str, Any]:
         "dry_run": outcome.dry_run,
         "complete": outcome.dry_run or outcome.complete,
         "incremental": outcome.incremental,
+        "skipped": outcome.snapshot.skipped,
         "planned": [_plan_json(p) for p in outcome.planned],
         "pending": [p.item.key for p in outcome.pending],
         "writes": outcome.writes,

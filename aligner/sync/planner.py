@@ -1,17 +1,18 @@
-"""Build the write plan of a run: desired flags per item against the flags on the ticket."""
+"""Plan a run's writes: the flags each evaluated item should carry against those it carries."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from aligner.comment.compose import build_comment, resolved_comment
+from aligner.comment.document import Comment
+from aligner.engine.evaluate import Evaluation, ItemResult
 from aligner.engine.findings import Finding
-from aligner.engine.trace import Trace
+from aligner.engine.items import BacklogItem
 from aligner.model.schema import Writeback
 from aligner.plugins.registry import rule_classes
+from aligner.report.summary import natural_key
 from aligner.sync.plan import ItemPlan, plan_item
 
 
@@ -25,44 +26,41 @@ def ticket_findings(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.on_ticket and not f.waived and f.item is not None]
 
 
-@dataclass
-class Planner:
-    """Collects one ItemPlan per item that needs a change, as the engine evaluates items."""
+def plan(writeback: Writeback, graph: Mapping[str, BacklogItem], evaluation: Evaluation,
+         sources: Collection[str]) -> list[ItemPlan]:
+    """One plan per evaluated item of `sources` whose ticket needs a change, by key.
 
-    writeback: Writeback
-    as_of: date
-    writable: frozenset[str]  # sources whose adapter can write
-    plans: list[ItemPlan] = field(default_factory=list)
-
-    def __call__(self, trace: Trace, findings: list[Finding]) -> None:
-        if trace.item.source not in self.writable:
-            return
-        flagged = ticket_findings(findings)
-        wb = self.writeback
-        labels = frozenset(f"{wb.label_prefix}{f.name}" for f in flagged)
-        digest = digest_of([f.code for f in flagged]) if flagged else None
-        body = build_comment(trace, flagged, rule_classes(), wb.waive_label) if flagged else None
-        plan = plan_item(trace.item, labels, digest, body, comment=wb.comment,
-                         on_resolve=wb.on_resolve, resolved_body=resolved_comment(self.as_of))
-        if plan is not None:
-            self.plans.append(plan)
+    `evaluation` must come from `evaluate(..., keep=sources)`: the comment on a flagged
+    ticket shows the item's trace, which only a kept evaluation still holds.
+    """
+    resolved = resolved_comment(evaluation.as_of)
+    plans = [
+        found for item in _evaluated(graph, evaluation, sources)
+        if (found := plan_one(writeback, item, evaluation.flagged.get(item.key), resolved))
+        is not None
+    ]
+    return sorted(plans, key=lambda p: natural_key(p.item.key))
 
 
-def write_cost(plan: ItemPlan) -> int:
-    """Write operations a plan needs: the comment, and one edit for labels and state."""
-    edit = plan.changes_labels or plan.digest != plan.item.flags.digest
-    return int(bool(plan.comment)) + int(edit)
+def plan_one(writeback: Writeback, item: BacklogItem, result: ItemResult | None,
+             resolved: Comment | None = None) -> ItemPlan | None:
+    """One item's plan, or None when its ticket already carries the right flags.
+
+    `result` is the item's evaluation when it has findings for its ticket, else None;
+    `resolved` is the note `on_resolve: keep` leaves in place of the comment.
+    """
+    flagged = ticket_findings(result.findings) if result is not None else []
+    labels = frozenset(f"{writeback.label_prefix}{f.name}" for f in flagged)
+    digest = digest_of([f.code for f in flagged]) if flagged else None
+    body = (build_comment(result.trace, flagged, rule_classes(), writeback.waive_label)
+            if result is not None and flagged else None)
+    return plan_item(item, labels, digest, body, comment=writeback.comment,
+                     on_resolve=writeback.on_resolve,
+                     resolved_body=resolved)
 
 
-def within_budget(plans: Sequence[ItemPlan], budget: int) -> tuple[list[ItemPlan],
-                                                                  list[ItemPlan]]:
-    """Split plans into those that fit `budget` write operations and those left pending."""
-    now: list[ItemPlan] = []
-    spent = 0
-    for index, plan in enumerate(plans):
-        cost = write_cost(plan)
-        if spent + cost > budget:
-            return now, list(plans[index:])
-        spent += cost
-        now.append(plan)
-    return now, []
+def _evaluated(graph: Mapping[str, BacklogItem], evaluation: Evaluation,
+               sources: Collection[str]) -> Iterator[BacklogItem]:
+    for outcome in evaluation.outcomes:
+        if outcome.source in sources:
+            yield graph[outcome.key]

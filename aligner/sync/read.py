@@ -1,4 +1,4 @@
-"""Fetch from the configured trackers into one graph of items, ancestors included."""
+"""Read: fetch from the configured trackers into one graph of items, ancestors included."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, did_you_mean
 from aligner.logs import register_env_secrets
 from aligner.model.load import LoadedConfig
-from aligner.plugins.adapter import AdapterContext
-from aligner.plugins.registry import adapter_class
+from aligner.plugins.adapter import Adapter, AdapterContext
+from aligner.plugins.registry import open_adapter
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 100  # items between progress callbacks
@@ -23,11 +23,15 @@ PROGRESS_EVERY = 100  # items between progress callbacks
 
 @dataclass
 class Snapshot:
-    """Everything fetched in one run: the graph, and how many items each source gave."""
+    """Everything fetched in one run: the graph, and how many items each source gave.
+
+    `skipped` counts, per source, the items dropped because their payload could not be read.
+    """
 
     graph: dict[str, BacklogItem] = field(default_factory=dict)
     fetched: dict[str, int] = field(default_factory=dict)
-    adapters: dict[str, Any] = field(default_factory=dict)
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_fetched(self) -> int:
@@ -36,8 +40,11 @@ class Snapshot:
 
 def open_adapters(config: LoadedConfig, sources: Iterable[str] = (),
                   env: Mapping[str, str] | None = None,
-                  options: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Build the adapters for the selected sources (all configured ones by default)."""
+                  options: Mapping[str, Any] | None = None) -> dict[str, Adapter]:
+    """Build the adapters for the selected sources (all configured ones by default).
+
+    A plugin whose object does not implement `Adapter` is a configuration error.
+    """
     configured = list(config.trackers)
     wanted = list(sources) or configured
     for name in wanted:
@@ -51,10 +58,21 @@ def open_adapters(config: LoadedConfig, sources: Iterable[str] = (),
     context = AdapterContext(base_dir=config.base_dir, env=os.environ if env is None else env,
                              label_prefix=writeback.label_prefix,
                              waive_label=writeback.waive_label, options=dict(options or {}))
-    return {name: adapter_class(name)(config.trackers[name], context) for name in wanted}
+    return {name: _checked(name, open_adapter(name, config.trackers[name], context))
+            for name in wanted}
 
 
-def collect(adapters: Mapping[str, Any],
+def _checked(name: str, adapter: object) -> Adapter:
+    """The adapter, if it has every member of `Adapter` (a plugin is third-party code)."""
+    if not isinstance(adapter, Adapter):
+        missing = [m for m in ("name", "incremental", "fetch", "fetch_missing",
+                               "request_count", "skipped") if not hasattr(adapter, m)]
+        raise ConfigError(f"the adapter of tracker {name!r} does not implement aligner's "
+                          f"Adapter interface (missing: {', '.join(missing)})")
+    return adapter
+
+
+def read(adapters: Mapping[str, Adapter],
             since: Mapping[str, datetime | None] | None = None,
             progress: Callable[[str, int, bool], None] | None = None) -> Snapshot:
     """Stream every adapter into one graph, then fetch the ancestors it is missing, once.
@@ -74,7 +92,7 @@ def collect(adapters: Mapping[str, Any],
             progress(name, count, True)
         snapshot.fetched[name] = count
         log.info("%s: fetched %d items in %.2f s (%d requests so far)", name, count,
-                 time.monotonic() - started, getattr(adapter, "request_count", 0))
+                 time.monotonic() - started, adapter.request_count)
     for name, adapter in adapters.items():
         asked: set[str] = set()
         missing = _missing_parents(snapshot.graph, name)
@@ -86,6 +104,10 @@ def collect(adapters: Mapping[str, Any],
                 snapshot.graph.setdefault(item.key, item)
             missing = _missing_parents({i.key: i for i in found}, name) - asked
             missing -= snapshot.graph.keys()
+        snapshot.skipped[name] = adapter.skipped
+        if adapter.skipped:
+            log.warning("%s: %d item(s) skipped: their payload could not be read (see the "
+                        "warnings above)", name, adapter.skipped)
     return snapshot
 
 

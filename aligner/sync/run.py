@@ -1,4 +1,9 @@
-"""`aligner sync` as a library call: check, plan the flags, apply them within a budget."""
+"""`aligner sync` as a library call: read → plan → apply, within a write budget.
+
+Each step is a function of its own: `read` (aligner.sync.read), `plan` (aligner.sync.planner),
+`apply` (aligner.sync.apply). `run_sync` composes them around the local state store; a dry
+run stops after planning and never opens the store for writing.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,20 @@ from typing import Any
 
 from aligner import __version__
 from aligner.engine.evaluate import Evaluation, evaluate
-from aligner.mirror.store import StateStore
+from aligner.mirror.store import StateStore, read_cursors
 from aligner.model.load import LoadedConfig, load_config
-from aligner.plugins.adapter import WriteResult
+from aligner.plugins.adapter import Adapter, WriteResult
 from aligner.progress import ProgressCallback
-from aligner.report.summary import natural_key, summary
+from aligner.report.summary import summary
+from aligner.sync.apply import apply, writable_sources
+from aligner.sync.budget import within_budget
 from aligner.sync.gcpause import gc_paused
 from aligner.sync.plan import ItemPlan
-from aligner.sync.planner import Planner, within_budget
-from aligner.sync.read import Snapshot, collect, open_adapters
+from aligner.sync.planner import plan
+from aligner.sync.read import Snapshot, open_adapters, read
 
 DEFAULT_STATE = Path(".aligner/state.db")
+Cursors = Mapping[str, datetime | None]
 
 
 @dataclass
@@ -49,6 +57,11 @@ class SyncOutcome:
     def writes(self) -> int:
         return sum(r.requests for r in self.results)
 
+    @property
+    def to_apply(self) -> list[ItemPlan]:
+        """The planned changes this run applies (the rest are pending)."""
+        return self.planned[:len(self.planned) - len(self.pending)]
+
 
 def fingerprint(config: LoadedConfig, as_of: date) -> str:
     """Cursors are valid only for the same model, rules, aligner version and run date."""
@@ -62,47 +75,66 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
              state_path: Path = DEFAULT_STATE, env: Mapping[str, str] | None = None,
              options: Mapping[str, Any] | None = None,
              progress: ProgressCallback | None = None) -> SyncOutcome:
-    """Check the backlog and bring every ticket's flags in line with its findings."""
+    """Check the backlog and bring every ticket's flags in line with its findings.
+
+    A dry run writes nothing anywhere, not even the state store: it reads the cursors only if
+    the store already exists, and takes no lock.
+    """
     config = load_config(config_path)
     day = as_of or date.today()
     adapters = open_adapters(config, sources, env, options)
+    mark = fingerprint(config, day)
+    budget = config.model.writeback.max_writes if max_writes is None else max_writes
+    if dry_run:
+        cursors = read_cursors(state_path, adapters, mark)
+        return prepare(config, adapters, starts(adapters, cursors, full), day, budget,
+                       progress, dry_run=True)
     with StateStore.open(state_path) as state:
-        mark = fingerprint(config, day)
-        since = {name: None if full or not getattr(adapter, "incremental", True)
-                 else state.cursor(name, mark) for name, adapter in adapters.items()}
+        since = starts(adapters, {n: state.cursor(n, mark) for n in adapters}, full)
         started = datetime.now(UTC)
-        with gc_paused():  # the run's graph has no cycles to find: see gcpause.py
-            snapshot = collect(adapters, since, progress=progress)
-            writable = frozenset(n for n, a in adapters.items() if getattr(a, "writable", True))
-            planner = Planner(config.model.writeback, day, writable)
-            evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
-                                  on_item=planner)
-        incremental = {name: cursor is not None for name, cursor in since.items()}
-        if any(incremental.values()):  # team shares need the whole backlog: not on a delta
-            evaluation.findings = [f for f in evaluation.findings if f.item is not None]
-        plans = sorted(planner.plans, key=lambda p: natural_key(p.item.key))
-        budget = config.model.writeback.max_writes if max_writes is None else max_writes
-        now, pending = within_budget(plans, budget)
-        outcome = SyncOutcome(config, snapshot, evaluation, plans, pending, dry_run=dry_run,
-                              incremental=incremental)
-        if dry_run:
-            return outcome
+        outcome = prepare(config, adapters, since, day, budget, progress)
         recover = state.previous_run_interrupted()
         run_id = state.start_run(sorted(adapters))
-        for name, adapter in adapters.items():
-            mine = [p for p in now if p.item.source == name]
-            if mine:
-                outcome.results.extend(adapter.apply(mine, recover=recover))
-        status = "complete" if outcome.complete else "incomplete"
-        state.finish_run(run_id, status, {**summary(evaluation), "writes": outcome.writes,
-                                          "pending": len(pending),
-                                          "failed": len(outcome.failed),
-                                          "incremental": incremental})  # history skips deltas
+        outcome.results = apply(adapters, outcome.to_apply, recover=recover)
+        state.finish_run(run_id, "complete" if outcome.complete else "incomplete",
+                         run_summary(outcome))
         if outcome.complete:
             for name in adapters:
-                cursor = next_cursor(snapshot, name, since[name], started)
-                state.save_cursor(name, cursor, mark)
+                state.save_cursor(name, next_cursor(outcome.snapshot, name, since[name],
+                                                    started), mark)
         return outcome
+
+
+def starts(adapters: Mapping[str, Adapter], cursors: Cursors,
+           full: bool) -> dict[str, datetime | None]:
+    """Where each source's read starts: its cursor, or None for a whole read."""
+    return {name: None if full or not adapter.incremental else cursors.get(name)
+            for name, adapter in adapters.items()}
+
+
+def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], since: Cursors, day: date,
+            budget: int, progress: ProgressCallback | None = None, *,
+            dry_run: bool = False) -> SyncOutcome:
+    """Read, evaluate and plan; split the plans by the write budget. Writes nothing."""
+    writable = writable_sources(adapters)
+    with gc_paused():  # the run's graph has no cycles to find: see gcpause.py
+        snapshot = read(adapters, since, progress=progress)
+        evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
+                              keep=writable)
+        plans = plan(config.model.writeback, snapshot.graph, evaluation, writable)
+    incremental = {name: cursor is not None for name, cursor in since.items()}
+    if any(incremental.values()):  # team shares need the whole backlog: not on a delta
+        evaluation.findings = [f for f in evaluation.findings if f.item is not None]
+    _, pending = within_budget(plans, budget)
+    return SyncOutcome(config, snapshot, evaluation, plans, pending, dry_run=dry_run,
+                       incremental=incremental)
+
+
+def run_summary(outcome: SyncOutcome) -> dict[str, Any]:
+    """What the run history records (history skips incremental runs for team shares)."""
+    return {**summary(outcome.evaluation), "writes": outcome.writes,
+            "pending": len(outcome.pending), "failed": len(outcome.failed),
+            "incremental": outcome.incremental}
 
 
 def next_cursor(snapshot: Snapshot, source: str, previous: datetime | None,

@@ -9,8 +9,9 @@ import pytest
 from aligner.comment.document import Comment, Paragraph, Text
 from aligner.engine.items import BacklogItem, TicketFlags
 from aligner.mirror.store import StateLocked, StateStore
+from aligner.sync.budget import within_budget, write_cost
 from aligner.sync.plan import CREATE, DELETE, RESOLVED, UPDATE, plan_item
-from aligner.sync.planner import digest_of, within_budget, write_cost
+from aligner.sync.planner import digest_of
 
 BODY = Comment((Paragraph((Text("x"),)),))
 UNTRACED = frozenset({"aligner:untraced"})
