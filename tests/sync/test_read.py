@@ -89,3 +89,20 @@ def test_a_dropped_jira_issue_is_logged_with_its_key_and_counted(
             snapshot = read({"jira": jira})
     assert sorted(snapshot.graph) == ["CHK-1"] and snapshot.skipped == {"jira": 1}
     assert any("skipped issue CHK-2" in r.getMessage() for r in caplog.records)
+
+
+def test_the_sync_report_says_how_many_items_were_skipped() -> None:
+    from datetime import date
+
+    from aligner.engine.evaluate import evaluate
+    from aligner.report.sync import render_outcome, sync_json
+    from aligner.sync.run import SyncOutcome
+
+    config = load_config(ACME)
+    snapshot = read({"fake": Reader()})
+    evaluation = evaluate(config, snapshot.graph, date(2026, 11, 15))
+    outcome = SyncOutcome(config, snapshot, evaluation, [], [], dry_run=True,
+                          incremental={"fake": False})
+    assert "evaluated 1 open of 1 fetched (1 skipped: unreadable payloads, see the log)" \
+        in render_outcome(outcome)
+    assert sync_json(outcome)["skipped"] == {"fake": 1}
