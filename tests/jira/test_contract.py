@@ -115,7 +115,7 @@ def tour(mode: str) -> FakeJira:
         fake = FakeJira(mode).install(rsps)
         fake.add_project("CHK", "Checkout", components=["Cart", "Payments page"])
         seed_backlog(fake, size=120)
-        assert adapter(fake).discover().components  # what `aligner init --from jira` asks
+        assert adapter(fake).discover().teams  # what `aligner init --from jira` asks
         fake.drop("POST", "/issue/CHK-2/comment$")  # makes the adapter list comments
         if fake.cloud:  # a comment a killed run never recorded: the precheck asks who we are
             fake.add_comment("CHK-1", mark_adf({"type": "doc", "version": 1, "content": []}),

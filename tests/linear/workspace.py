@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from aligner.comment.document import BulletList, Comment, Paragraph, Text
 from aligner.engine.items import BacklogItem
 from aligner.sync.plan import ItemPlan, plan_item
+from aligner_adapters.linear.mapping import team_key
 from tests.fakes.linear import FakeLinear
 
 UNTRACED = "aligner:untraced"
@@ -92,7 +93,7 @@ def plans_for(items: Iterable[BacklogItem], aligned: set[str], *, comment: bool 
     teams = set(teams)
     plans = []
     for item in graph.values():
-        if not item.evaluated or item.linear_team not in teams:
+        if not item.evaluated or team_key(item) not in teams:
             continue  # ancestors from teams not read are context, not backlog
         flagged = not traced(item, graph, aligned)
         labels = frozenset({UNTRACED}) if flagged else frozenset()

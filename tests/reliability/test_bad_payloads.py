@@ -74,14 +74,17 @@ def mutated(draw: st.DrawFn, originals: list[dict[str, Any]]) -> dict[str, Any]:
 def assert_well_typed(item: BacklogItem) -> None:
     """What rules and renderers rely on, whatever the payload held."""
     assert isinstance(item.key, str) and isinstance(item.title, str)
-    for name in ("url", "id", "project", "team_id", "linear_team", "objective_ref",
-                 "updated"):
+    for name in ("url", "id", "objective_ref", "updated"):
         value = getattr(item, name)
         assert value is None or isinstance(value, str), (name, value)
-    for name in ("parents", "refs", "labels", "components"):
+    for name in ("parents", "refs", "labels"):
         values = getattr(item, name)
         assert isinstance(values, tuple) and all(isinstance(v, str) for v in values), (
             name, values)
+    for holder in item.holders:
+        assert isinstance(holder.key, str) and isinstance(holder.label, str), holder
+    for area in item.areas:
+        assert isinstance(area.name, str) and all(isinstance(k, str) for k in area.keys), area
     assert isinstance(item.open, bool)
     assert all(isinstance(label, str) for label in item.flags.labels)
 
