@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from aligner.plugins.tracker import Claim, LinkScheme
+from aligner.plugins.tracker import Claim, LinkScheme, WebhookEvent
 
-from . import ownership
+from . import ownership, webhooks
 from .starter import SECTION_EXAMPLE, STARTER
 
 if TYPE_CHECKING:
@@ -42,6 +42,11 @@ class JiraTracker:
 
         assert isinstance(settings, JiraSettings)
         return JiraAdapter(settings, context)
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str,
+               now: float) -> WebhookEvent | None:
+        """A signed webhook delivery (the optional WebhookVerifier capability)."""
+        return webhooks.verify(headers, body, secret, now)
 
     def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """`project` (default: the key's prefix), `team_id` and `components` shorthand."""

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from aligner.plugins.tracker import Claim, LinkScheme
+from aligner.plugins.tracker import Claim, LinkScheme, WebhookEvent
 
-from . import ownership
+from . import ownership, webhooks
 from .starter import SECTION_EXAMPLE, STARTER
 
 if TYPE_CHECKING:
@@ -47,6 +47,11 @@ class LinearTracker:
 
         assert isinstance(settings, LinearSettings)
         return LinearAdapter(settings, context)
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str,
+               now: float) -> WebhookEvent | None:
+        """A signed webhook delivery (the optional WebhookVerifier capability)."""
+        return webhooks.verify(headers, body, secret, now)
 
     def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """`linear_team` shorthand (the issue's team key)."""

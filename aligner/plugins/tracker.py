@@ -104,3 +104,32 @@ class CaseItems(Protocol):
     def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """BacklogItem fields from a case's item, shorthand replaced by handles."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A verified delivery, reduced to what it hints at: never trusted as data.
+
+    `keys` are item keys (`CHK-12`, `project:<id>`) to re-read from the tracker; `kind` names
+    the event for logs and metrics (`issue_updated`, `Project.update`); `actor` is who caused
+    it when the tracker says so. An event about nothing aligner reads has no keys.
+    """
+
+    keys: tuple[str, ...]
+    kind: str = ""
+    actor: str | None = None
+
+
+@runtime_checkable
+class WebhookVerifier(Protocol):
+    """Optional for trackers: verify a webhook delivery signed with a shared secret.
+
+    `headers` have lower-case names; `body` is the raw request body, exactly as received;
+    `now` is the current time in seconds since the epoch (for replay windows). Returns None
+    for an unsigned, forged, replayed or unreadable delivery: the caller answers 401 and
+    changes nothing. Signatures must be compared in constant time (`hmac.compare_digest`).
+    """
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str,
+               now: float) -> WebhookEvent | None:
+        ...
