@@ -6,7 +6,7 @@ class built as `cls(settings, context)`. The core never imports an adapter modul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +92,45 @@ class WritableAdapter(Adapter, Protocol):
         `recover` is set after an interrupted run: look for an existing aligner comment
         before creating one, since the interrupted run may have created it.
         """
+        ...
+
+
+@runtime_checkable
+class Refetcher(Protocol):
+    """Optional for adapters: re-read given items *within the configured scope*.
+
+    Used by `aligner serve` (a webhook names an item) and by the backlog mirror. Only the
+    items the scope still selects are yielded (in scope, open or done, flags included); an
+    absent key is out of scope or deleted. Jira: `(<jql>) AND key in (...)`; Linear: issues
+    by identifier, filtered to the configured teams.
+    """
+
+    def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        ...
+
+
+@runtime_checkable
+class ScopeExits(Protocol):
+    """Optional for writable adapters: the tickets that carry managed labels but that the
+    scope no longer evaluates (closed, canceled, moved out of the JQL or teams).
+
+    `labels` are the managed labels seen so far (prefix included). Yielded items carry their
+    flags, `in_scope` as the scope sees them and `open` as the tracker says, so the planner
+    cleans them: an item aligner does not evaluate should carry no aligner flag. One query
+    (a few pages) per run.
+    """
+
+    def scope_exits(self, labels: Collection[str]) -> Iterator[BacklogItem]:
+        ...
+
+
+@runtime_checkable
+class Reconciler(Protocol):
+    """Optional for incremental adapters: every key the scope selects now, cheaply (ids only:
+    Jira pages of up to 5,000 ids, Linear lean id pages). What the mirror holds in scope
+    and this does not list was deleted or left the scope silently."""
+
+    def scope_keys(self) -> Iterator[str]:
         ...
 
 
