@@ -28,6 +28,9 @@ class ItemOutcome:
     objectives: tuple[str, ...]  # reached objective ids whose path is active
     chains: tuple[tuple[str, ...], ...]  # the active chains ("objective X", "bet Y", ...)
     reached: tuple[str, ...] = ()  # every reached objective id, active or not (for metrics)
+    # (objective id, its case-folded link) for objectives reached through a link: the
+    # strategy tree counts items per epic/project without keeping every item's ancestors
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -168,4 +171,5 @@ def _outcome(trace: Trace) -> ItemOutcome:
     active = [r.status for r in trace.reached if r.status.state == "aligned"]
     return ItemOutcome(trace.item.key, trace.item.source, trace.holder, trace.aligned,
                        tuple(s.objective for s in active), tuple(s.chain for s in active),
-                       tuple(r.status.objective for r in trace.reached))
+                       tuple(r.status.objective for r in trace.reached),
+                       tuple((r.status.objective, r.link) for r in trace.reached if r.link))

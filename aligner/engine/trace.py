@@ -39,6 +39,7 @@ class Reach:
 
     status: ObjectiveStatus
     via: str  # "epic CHK-100 is linked from objective CHK-Q4-1", "label okr:CHK-Q4-1 on CHK-12"
+    link: str | None = None  # the objective's link that was met (case-folded), if one was
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,7 @@ class Tracer:
             for objective in self._by_link.get(link, ()):
                 status = self._statuses[objective]
                 reached.setdefault(objective, Reach(
-                    status, f"{where} is linked from objective {status.objective}"))
+                    status, f"{where} is linked from objective {status.objective}", link))
         prefix = self._prefixes.get(node.source, "okr:")
         for label in node.labels:
             if label.casefold().startswith(prefix):
