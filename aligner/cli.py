@@ -166,8 +166,9 @@ def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except AlignerError as error:
-            # one line whatever a server or a file put in the message
-            click.echo(f"aligner: {one_line(error)}", err=True)
+            # one line per error whatever a server or a file put in the message
+            for line in getattr(error, "lines", None) or (str(error),):
+                click.echo(f"aligner: {one_line(line)}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
@@ -189,7 +190,7 @@ def internal_error(error: Exception) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
-def one_line(error: BaseException) -> str:
+def one_line(error: BaseException | str) -> str:
     """An error's message on one printable line, whatever a server or a file put in it."""
     return printable(" ".join(str(error).splitlines()))
 

@@ -24,6 +24,21 @@ class ConfigError(AlignerError):
     exit_code = EXIT_USAGE
 
 
+class ConfigErrors(ConfigError):
+    """Several model-file problems found at once (`aligner validate` lists them all).
+
+    `errors` holds each located ConfigError; the message is one line per error.
+    """
+
+    def __init__(self, errors: Iterable[ConfigError], more: int = 0) -> None:
+        self.errors = tuple(errors)
+        lines = [str(e) for e in self.errors]
+        if more:
+            lines.append(f"… and {more} more error{'s' if more > 1 else ''} (fix these first)")
+        self.lines = tuple(lines)
+        super().__init__("\n".join(lines))
+
+
 class TrackerError(AlignerError):
     """A tracker could not be read or written (exit 3)."""
 

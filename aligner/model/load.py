@@ -1,6 +1,8 @@
 """Load and validate the model file: shape, cross-references, rules, trackers, waivers.
 
-Every problem is one `ConfigError` line naming the file, the line and the path.
+Every problem is one `ConfigError` line naming the file, the line and the path. All the
+problems found are reported at once (up to `MAX_ERRORS`, in file order) as `ConfigErrors`: the
+shape errors first, and when the shape is sound, every reference, rule, owns and tracker error.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from aligner.engine.rule import Rule
 from aligner.engine.selection import ReferenceError_, RuleSet, build_rule_set, resolve_all
-from aligner.errors import ConfigError, did_you_mean
+from aligner.errors import ConfigError, ConfigErrors, did_you_mean
 from aligner.model.references import check_references
 from aligner.model.schema import OperatingModel
 from aligner.model.yamlsource import YamlDocument, load_yaml, parse_yaml
 from aligner.plugins.adapter import TrackerSettings
 from aligner.plugins.registry import adapter_names, link_schemes, rule_classes, trackers
 from aligner.plugins.tracker import Claim
+
+MAX_ERRORS = 20  # past this, the first errors are usually the cause of the rest
 
 
 @dataclass(frozen=True)
@@ -55,33 +60,69 @@ def config_from_document(doc: YamlDocument, text: str) -> LoadedConfig:
     if not isinstance(doc.data, dict):
         raise doc.error((), "the model file must be a mapping with `version: 1` at the top")
     model = _validate(doc, OperatingModel, doc.data, ())
-    check_references(model, doc.error, link_schemes())
-    claims = _claims(doc, model)
+    errors = check_references(model, doc.error, link_schemes())
+    claims = _claims(doc, model, errors)
     rules = rule_classes()
-    rule_set = build_rule_set(model.rules, rules, doc.error)
-    waiver_codes = []
+    rule_set: RuleSet | None = None
+    try:
+        rule_set = build_rule_set(model.rules, rules, doc.error)
+    except ConfigError as exc:
+        errors.append(exc)
+    waiver_codes = _waiver_codes(doc, model, rules, errors)
+    trackers = _trackers(doc, model, errors)
+    raise_all(doc, errors)
+    assert rule_set is not None  # raise_all raised otherwise
+    return LoadedConfig(file, model, rule_set, trackers, waiver_codes, text, claims)
+
+
+def raise_all(doc: YamlDocument, errors: list[ConfigError]) -> None:
+    """Raise the errors found, in file order: one alone as itself, several as ConfigErrors."""
+    if not errors:
+        return
+    if len(errors) == 1:
+        raise errors[0]
+    ordered = sorted(errors, key=lambda e: _line_in(doc, e))
+    raise ConfigErrors(ordered[:MAX_ERRORS], more=max(0, len(ordered) - MAX_ERRORS))
+
+
+def _line_in(doc: YamlDocument, error: ConfigError) -> int:
+    """The line a located error names (`file:line: …`), for file order."""
+    head = str(error).removeprefix(f"{doc.file.name}:").split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _waiver_codes(doc: YamlDocument, model: OperatingModel, rules: dict[str, type[Rule]],
+                  errors: list[ConfigError]) -> tuple[frozenset[str], ...]:
+    codes = []
     for i, waiver in enumerate(model.waivers):
         try:
-            waiver_codes.append(resolve_all(waiver.codes, rules))
+            codes.append(resolve_all(waiver.codes, rules))
         except ReferenceError_ as exc:
-            raise doc.error(("waivers", i, "codes"), str(exc)) from None
-    trackers = _trackers(doc, model)
-    return LoadedConfig(file, model, rule_set, trackers, tuple(waiver_codes), text, claims)
+            errors.append(doc.error(("waivers", i, "codes"), str(exc)))
+    return tuple(codes)
 
 
-def _trackers(doc: YamlDocument, model: OperatingModel) -> dict[str, TrackerSettings]:
+def _trackers(doc: YamlDocument, model: OperatingModel,
+              errors: list[ConfigError]) -> dict[str, TrackerSettings]:
     names = adapter_names()
     out: dict[str, TrackerSettings] = {}
     for name, raw in model.trackers.items():
         if name not in names:
             hint = did_you_mean(name, names)
-            raise doc.error(("trackers", name), f"unknown tracker {name!r}{hint}")
+            errors.append(doc.error(("trackers", name), f"unknown tracker {name!r}{hint}"))
+            continue
         settings = trackers()[name].settings()
-        out[name] = _validate(doc, settings, raw or {}, ("trackers", name))
+        try:
+            out[name] = _validate(doc, settings, raw or {}, ("trackers", name))
+        except ConfigErrors as exc:
+            errors.extend(exc.errors)
+        except ConfigError as exc:
+            errors.append(exc)
     return out
 
 
-def _claims(doc: YamlDocument, model: OperatingModel) -> dict[str, tuple[Claim, ...]]:
+def _claims(doc: YamlDocument, model: OperatingModel,
+            errors: list[ConfigError]) -> dict[str, tuple[Claim, ...]]:
     """Validate each `owns.<tracker>` against its plugin's schema; collect the teams' claims."""
     plugins = {name: p for name, p in trackers().items() if p.owns is not None}
     out: dict[str, tuple[Claim, ...]] = {}
@@ -91,8 +132,15 @@ def _claims(doc: YamlDocument, model: OperatingModel) -> dict[str, tuple[Claim, 
             plugin = plugins.get(name)
             where = ("teams", i, "owns", name)
             if plugin is None or plugin.owns is None:
-                raise doc.error(where, f"unknown key{did_you_mean(name, ['labels', *plugins])}")
-            found.extend(plugin.claims(_validate(doc, plugin.owns, raw or {}, where)))
+                errors.append(doc.error(
+                    where, f"unknown key{did_you_mean(name, ['labels', *plugins])}"))
+                continue
+            try:
+                found.extend(plugin.claims(_validate(doc, plugin.owns, raw or {}, where)))
+            except ConfigErrors as exc:
+                errors.extend(exc.errors)
+            except ConfigError as exc:
+                errors.append(exc)
         out[team.id] = tuple(found)
     return out
 
@@ -102,9 +150,13 @@ def _validate(doc: YamlDocument, schema: type[Any], data: Any, base: tuple[Any, 
         return schema.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        # a misspelt key also makes the right one "missing": name the misspelling
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        raise _located(doc, schema, first, base) from None
+        # a misspelt key also makes the right one "missing": name only the misspelling
+        misspelt = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden"}
+        kept = [e for e in errors
+                if not (e["type"] == "missing" and tuple(e["loc"][:-1]) in misspelt)]
+        located = [_located(doc, schema, e, base) for e in kept or errors]
+        raise_all(doc, located)
+        raise AssertionError("unreachable: a ValidationError has errors") from None
 
 
 _VALIDATOR_STEP = re.compile(r"^(function-(after|before|wrap|plain)|tagged-union)\[")
@@ -123,20 +175,43 @@ def _located(doc: YamlDocument, schema: type[Any], error: Any,
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
         message = f"got {error.get('input')!r}; {message.lower()}"
+    elif kind.startswith(("date_", "datetime_")):
+        message = f"expected a date like 2026-12-31 (YYYY-MM-DD), got {error.get('input')!r}"
+    elif kind == "model_type":
+        message = _expected_mapping(schema, loc, error.get("input"))
     return doc.error(path, message)
+
+
+# What a mapping value looks like, for the models whose shape users get wrong most often
+_SHAPES = {"Period": "{start: 2026-10-01, end: 2026-12-31}"}
+
+
+def _expected_mapping(schema: Any, loc: tuple[Any, ...], given: Any) -> str:
+    """`period: Q4 2026` → say what a period looks like instead of "a valid dictionary"."""
+    model = _model_at(schema, loc)
+    name = getattr(model, "__name__", "")
+    shape = _SHAPES.get(name) or "{" + ", ".join(f"{k}: …" for k in
+                                                 getattr(model, "model_fields", {})) + "}"
+    what = f"a {name.lower()}" if name else "a mapping"
+    return f"expected {what} like {shape}, got {given!r}"
 
 
 def _known_keys(schema: Any, loc: tuple[Any, ...]) -> list[str]:
     """The field names of the model class found at `loc`, for "did you mean"."""
+    return list(getattr(_model_at(schema, loc), "model_fields", {}))
+
+
+def _model_at(schema: Any, loc: tuple[Any, ...]) -> Any:
+    """The model class found at `loc` inside `schema` (None when `loc` leaves the models)."""
     current = schema
     for part in loc:
         if isinstance(part, int):
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
-            return []
+            return None
         current = _model_in(field.annotation)
-    return list(getattr(current, "model_fields", {}))
+    return current
 
 
 def _model_in(annotation: Any) -> Any:

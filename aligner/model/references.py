@@ -1,4 +1,7 @@
-"""Cross-reference checks on a shape-valid model: ids that must exist, ids that must be unique."""
+"""Cross-reference checks on a shape-valid model: ids that must exist, ids that must be unique.
+
+Every broken reference is returned, so `aligner validate` can list them all at once.
+"""
 
 from __future__ import annotations
 
@@ -13,52 +16,58 @@ ErrorAt = Callable[[tuple[Any, ...], str], ConfigError]
 
 
 def check_references(model: OperatingModel, error: ErrorAt,
-                     schemes: Sequence[LinkScheme] = ()) -> None:
-    """Raise the first broken reference as a located ConfigError.
+                     schemes: Sequence[LinkScheme] = ()) -> list[ConfigError]:
+    """Every broken reference, each a located ConfigError, in model order.
 
     Link strings must match a scheme of an installed tracker (`schemes`).
     """
-    strategies = _unique("strategy", (s.id for s in model.strategy), error)
-    bets = _unique("bets", (b.id for b in model.bets), error)
-    _unique("objectives", (o.id for o in model.objectives), error)
-    teams = _unique("teams", (t.id for t in model.teams), error)
+    found: list[ConfigError] = []
+    strategies = _unique("strategy", (s.id for s in model.strategy), error, found)
+    bets = _unique("bets", (b.id for b in model.bets), error, found)
+    _unique("objectives", (o.id for o in model.objectives), error, found)
+    teams = _unique("teams", (t.id for t in model.teams), error, found)
     for i, bet_id in enumerate(bets):
         if bet_id in strategies:
-            raise error(("bets", i, "id"), f"{bet_id!r} is both a bet and a strategy id")
+            found.append(error(("bets", i, "id"), f"{bet_id!r} is both a bet and a strategy id"))
     for i, bet in enumerate(model.bets):
-        _links(bet.links, schemes, ("bets", i, "links"), error)
-        _known(bet.strategy, strategies, ("bets", i, "strategy"), "strategy", error)
+        found += _links(bet.links, schemes, ("bets", i, "links"), error)
+        found += _known(bet.strategy, strategies, ("bets", i, "strategy"), "strategy", error)
     for i, objective in enumerate(model.objectives):
-        _links(objective.links, schemes, ("objectives", i, "links"), error)
-        _known(objective.team, teams, ("objectives", i, "team"), "team", error)
+        found += _links(objective.links, schemes, ("objectives", i, "links"), error)
+        found += _known(objective.team, teams, ("objectives", i, "team"), "team", error)
         if objective.supports is not None:
-            _known(objective.supports, [*bets, *strategies], ("objectives", i, "supports"),
-                   "bet or strategy", error)
+            found += _known(objective.supports, [*bets, *strategies],
+                            ("objectives", i, "supports"), "bet or strategy", error)
         for j, team in enumerate(objective.contributors):
-            _known(team, teams, ("objectives", i, "contributors", j), "team", error)
+            found += _known(team, teams, ("objectives", i, "contributors", j), "team", error)
+    for j, team in enumerate(model.writeback.teams or ()):
+        found += _known(team, teams, ("writeback", "teams", j), "team", error)
+    return found
 
 
-def _unique(section: str, ids: Iterable[str], error: ErrorAt) -> list[str]:
+def _unique(section: str, ids: Iterable[str], error: ErrorAt,
+            found: list[ConfigError]) -> list[str]:
     seen: list[str] = []
     for i, item_id in enumerate(ids):
         if item_id in seen:
-            raise error((section, i, "id"), f"duplicate id {item_id!r} (first at index "
-                        f"{seen.index(item_id)})")
+            found.append(error((section, i, "id"), f"duplicate id {item_id!r} (first at index "
+                               f"{seen.index(item_id)})"))
+            continue
         seen.append(item_id)
     return seen
 
 
 def _known(value: str, known: list[str], path: tuple[Any, ...], kind: str,
-           error: ErrorAt) -> None:
-    if value not in known:
-        raise error(path, f"unknown {kind} {value!r}{did_you_mean(value, known)}")
+           error: ErrorAt) -> list[ConfigError]:
+    if value in known:
+        return []
+    return [error(path, f"unknown {kind} {value!r}{did_you_mean(value, known)}")]
 
 
 def _links(links: Iterable[str], schemes: Sequence[LinkScheme], path: tuple[Any, ...],
-           error: ErrorAt) -> None:
-    for link in links:
-        if match_scheme(link, schemes) is None:
-            examples = [s.example for s in schemes]
-            expected = (", ".join(examples[:-1]) + " or " + examples[-1] if len(examples) > 1
-                        else "".join(examples) or "no tracker installed defines links")
-            raise error(path, f"malformed link {link!r} (expected {expected})")
+           error: ErrorAt) -> list[ConfigError]:
+    examples = [s.example for s in schemes]
+    expected = (", ".join(examples[:-1]) + " or " + examples[-1] if len(examples) > 1
+                else "".join(examples) or "no tracker installed defines links")
+    return [error(path, f"malformed link {link!r} (expected {expected})")
+            for link in links if match_scheme(link, schemes) is None]

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# The README's rules reference, one anchor per rule code (the project page renders the README)
+DEFAULT_DOCS_URL = "https://pypi.org/project/backlog-aligner/#{code}"
 
 
 class Strict(BaseModel):
@@ -97,6 +100,27 @@ class Writeback(Strict):
     on_resolve: Literal["delete", "keep"] = "delete"
     waive_label: str = "aligner:waive"
     max_writes: int = Field(default=500, ge=0)
+    # None: every team's items; else only items held by these teams are written back (the
+    # others are still checked and reported), for a gradual rollout
+    teams: tuple[str, ...] | None = None
+    # where a ticket comment links each rule's documentation; `{code}` is the rule code
+    # (lower case, e.g. al101) and `{name}` its name
+    docs_url: str = Field(default=DEFAULT_DOCS_URL, min_length=1)
+
+    @field_validator("docs_url")
+    @classmethod
+    def _web_link(cls, url: str) -> str:
+        if not url.startswith(("https://", "http://")):  # it becomes a link on every ticket
+            raise ValueError(f"expected an http(s) URL such as {DEFAULT_DOCS_URL!r}")
+        return url
+
+    def writes_for(self, team: str | None) -> bool:
+        """Whether items held by `team` (None: no holder) get write-back."""
+        return self.teams is None or (team is not None and team in self.teams)
+
+    def rule_docs(self, code: str, name: str) -> str:
+        """The documentation link for one rule."""
+        return self.docs_url.replace("{code}", code.lower()).replace("{name}", name)
 
 
 class OperatingModel(Strict):
