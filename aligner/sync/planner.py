@@ -31,11 +31,13 @@ def plan(writeback: Writeback, graph: Mapping[str, BacklogItem], evaluation: Eva
     """One plan per evaluated item of `sources` whose ticket needs a change, by key.
 
     `evaluation` must come from `evaluate(..., keep=sources)`: the comment on a flagged
-    ticket shows the item's trace, which only a kept evaluation still holds.
+    ticket shows the item's trace, which only a kept evaluation still holds. With
+    `writeback.teams` set, only those teams' items are planned (the others are left as they
+    are, still checked and reported).
     """
     resolved = resolved_comment(evaluation.as_of)
     plans = [
-        found for item in _evaluated(graph, evaluation, sources)
+        found for item in _evaluated(graph, evaluation, sources, writeback)
         if (found := plan_one(writeback, item, evaluation.flagged.get(item.key), resolved))
         is not None
     ]
@@ -60,7 +62,7 @@ def plan_one(writeback: Writeback, item: BacklogItem, result: ItemResult | None,
 
 
 def _evaluated(graph: Mapping[str, BacklogItem], evaluation: Evaluation,
-               sources: Collection[str]) -> Iterator[BacklogItem]:
+               sources: Collection[str], writeback: Writeback) -> Iterator[BacklogItem]:
     for outcome in evaluation.outcomes:
-        if outcome.source in sources:
+        if outcome.source in sources and writeback.writes_for(outcome.team):
             yield graph[outcome.key]
