@@ -459,6 +459,37 @@ def history(state_path: Path, limit: int, fmt: str) -> None:
     click.echo(text, nl=False)
 
 
+@cli.command()
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8787, show_default=True,
+              help="Port to listen on.")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STATE, show_default=True,
+              help="The state store (the backlog mirror lives there; sync's lock is taken).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Validate settings and secrets, read each tracker once, and exit.")
+@one_line_errors
+def serve(config: Path, host: str, port: int, state_path: Path, check_only: bool) -> None:
+    """Keep flags current from tracker webhooks (live mode), until SIGTERM.
+
+    \b
+    Exit codes (--check): 0 ready to serve, 2 settings or secret missing, 3 tracker
+    unreachable.
+
+    \b
+    Examples:
+      aligner serve --check                         # before the first start
+      aligner serve --host 0.0.0.0 --port 8787 --state /var/lib/aligner/state.db
+    """
+    from aligner.serve import run  # Starlette and uvicorn load only for this command
+
+    if check_only:
+        for line in run.check(config):
+            click.echo(line)
+        return
+    run.serve(config, host, port, state_path)
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

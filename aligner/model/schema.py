@@ -6,6 +6,7 @@ checked by `aligner.model.references`, and loading with line numbers by `aligner
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Literal
 
@@ -123,6 +124,29 @@ class Writeback(Strict):
         return self.docs_url.replace("{code}", code.lower()).replace("{name}", name)
 
 
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class Serve(Strict):
+    """`aligner serve` (live mode). Webhook secrets are named by environment variable only:
+    `secrets: {<tracker>: ENV_NAME}`, checked against the configured trackers at start."""
+
+    secrets: dict[str, str] = {}
+    reconcile_minutes: float = Field(default=60, gt=0)  # the periodic incremental sync
+    debounce_seconds: float = Field(default=2, ge=0)  # per item: a burst of edits is one read
+    max_body_bytes: int = Field(default=1_048_576, gt=0)  # larger deliveries get 413
+    queue_size: int = Field(default=10_000, gt=0)  # dirty items held; beyond it 503
+
+    @field_validator("secrets")
+    @classmethod
+    def _env_names(cls, secrets: dict[str, str]) -> dict[str, str]:
+        for tracker, name in secrets.items():
+            if not re.match(ENV_NAME, name):
+                raise ValueError(f"secrets.{tracker}: {name!r} is not an environment variable "
+                                 "name (the secret itself never goes in this file)")
+        return secrets
+
+
 class OperatingModel(Strict):
     """The whole model file. `trackers` holds raw sections, validated by each adapter."""
 
@@ -135,4 +159,5 @@ class OperatingModel(Strict):
     rules: RuleSettings = RuleSettings()
     waivers: tuple[Waiver, ...] = ()
     writeback: Writeback = Writeback()
+    serve: Serve = Serve()
 
