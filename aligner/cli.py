@@ -21,7 +21,7 @@ from aligner.init.discovered import render_discovered
 from aligner.init.starter import offline_starter, write_starter
 from aligner.init.trackers import discover, draftable, starter_section
 from aligner.logs import SECRETS, configure_logging
-from aligner.mirror.history import load_history
+from aligner.mirror.history import load_history, recent_runs, record_check
 from aligner.model.item_ref import item_key
 from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
@@ -35,7 +35,7 @@ from aligner.report.formats import FORMATS, RunReport, build_report, render
 from aligner.report.history import render_history, render_history_json
 from aligner.report.outputs import ReportTarget, parse_report_spec, report_targets
 from aligner.report.rule_docs import render_rule, render_rule_table
-from aligner.report.summary import FAIL_ON
+from aligner.report.summary import FAIL_ON, summary
 from aligner.sync.check import check_item, run_check
 from aligner.sync.run import DEFAULT_STATE, run_sync
 
@@ -107,7 +107,7 @@ def _share(ctx: click.Context, param: click.Parameter, value: str | None) -> flo
 def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="Report format [default: from the -o file's extension "
-                          "(.json .md .xml .csv .txt), else text].")(f)
+                          "(.json .md .xml .csv .html .txt), else text].")(f)
     f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                      help="Write the report to this file instead of stdout.")(f)
     f = click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
@@ -236,10 +236,16 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 @run_options
 @report_options
 @gate_option
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STATE, show_default=True,
+              help="The state store whose run history gives the trend; the check is recorded "
+                   "there when its folder exists.")
+@click.option("--no-history", is_flag=True,
+              help="Neither read nor record the run history (no trend).")
 @one_line_errors
 def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
           output: Path | None, reports: tuple[ReportTarget, ...], fail_on: str,
-          min_aligned: float | None) -> None:
+          min_aligned: float | None, state_path: Path, no_history: bool) -> None:
     """Report alignment and findings; never writes to trackers. The planning gate.
 
     \b
@@ -252,12 +258,18 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
       aligner check --min-aligned 80% --format markdown >> "$GITHUB_STEP_SUMMARY"
       aligner check -o report.json --fail-on warning      # format from the extension
       aligner check --report json:out.json --report junit:junit.xml   # one fetch
+      aligner check --format html -o report.html    # the leaders' view
     """
     targets = report_targets(fmt, output, reports)
     with failure_reports(targets):
         run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress())
-    report = build_report(run.config, run.evaluation, fail_on, min_aligned)
+    history = [] if no_history else recent_runs(state_path)
+    report = build_report(run.config, run.evaluation, fail_on, min_aligned, history=history)
     write_reports(report, targets)
+    if not no_history:
+        explicit = click.get_current_context().get_parameter_source("state_path")
+        record_check(state_path, sorted(run.snapshot.fetched), summary(run.evaluation),
+                     explicit=explicit is click.core.ParameterSource.COMMANDLINE)
     gate_notice(report, targets)
     sys.exit(report.exit_code)
 

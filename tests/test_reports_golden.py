@@ -14,6 +14,7 @@ from tests.golden import assert_golden
 ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]
 EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md", "junit": "xml", "csv": "csv"}
+STRUCTURED = {"html"}  # checked by its structure, not its bytes: tests/report/test_html.py
 
 
 def check(*extra: str) -> tuple[int, str]:
@@ -21,7 +22,7 @@ def check(*extra: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - STRUCTURED))
 def test_format_matches_golden(fmt: str) -> None:
     code, out = check("--format", fmt)
     assert code == 1  # acme has errors at the default --fail-on error
@@ -41,4 +42,4 @@ def test_markdown_with_the_gate_matches_golden() -> None:
 
 
 def test_every_format_has_a_golden() -> None:
-    assert set(EXTENSIONS) == set(FORMATS)
+    assert set(EXTENSIONS) | STRUCTURED == set(FORMATS)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from aligner.report.csv import COLUMNS
 from aligner.report.escape import csv_cell, escape_markdown, xml_text
+from aligner.report.html import render_failed_html
 from aligner.report.summary import REPORT_VERSION
 
 FAILED = "failed"
@@ -60,6 +61,7 @@ def _csv(reason: str, exit_code: int) -> str:
 
 FAILURE_RENDERERS: dict[str, Callable[[str, int], str]] = {
     "text": _text, "json": _json, "markdown": _markdown, "junit": _junit, "csv": _csv,
+    "html": render_failed_html,
 }
 
 

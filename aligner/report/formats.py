@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aligner.report.csv import render_csv
+from aligner.report.html import render_html
 from aligner.report.json import render_json
 from aligner.report.junit import render_junit
 from aligner.report.markdown import render_markdown
@@ -22,10 +23,12 @@ RENDERERS: dict[str, Callable[[RunReport], str]] = {
     "markdown": render_markdown,
     "junit": render_junit,
     "csv": lambda report: render_csv(report.evaluation),
+    "html": render_html,
 }
 FORMATS = tuple(RENDERERS)
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "markdown",
-              ".markdown": "markdown", ".xml": "junit", ".csv": "csv"}
+              ".markdown": "markdown", ".xml": "junit", ".csv": "csv",
+              ".html": "html", ".htm": "html"}
 DEFAULT_FORMAT = "text"
 
 
