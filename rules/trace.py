@@ -26,12 +26,14 @@ class Untraced(Rule):
         A story with no epic, no `okr:` label, in no project an objective links to.
 
     Passes:
-        A story under epic CHK-100, which objective CHK-Q4-1 lists in its `links`.
+        A story under epic CHK-100, which objective CHK-Q4-1 lists in its `links`; or a Bug
+        that an `allocation` bucket (`keep-the-lights-on: {match: {issue_types: [Bug]}}`)
+        accounts for.
 
     How to fix:
         Put the item under an epic (or Linear project) that an objective links to, or
-        label it `okr:<objective id>`. If it is deliberate keep-the-lights-on work, waive it
-        with a reason and an owner.
+        label it `okr:<objective id>`. If it is deliberate keep-the-lights-on work, give it a
+        funded bucket in `allocation`, or waive it with a reason and an owner.
 
     Options:
         None.
@@ -42,7 +44,7 @@ class Untraced(Rule):
     severity = "error"
 
     def check(self, trace: Trace) -> Iterable[Violation]:
-        if trace.reached or trace.broken:
+        if trace.reached or trace.broken or trace.bucket is not None:  # a bucket funds it
             return
         fix = "; or ".join(s.text() for s in trace.suggestions) or (
             "link it to an epic or project that an objective lists in `links`, or label it "

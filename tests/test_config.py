@@ -39,7 +39,7 @@ def error_of(text: str) -> str:
 def test_base_model_is_valid() -> None:
     config = config_from_text(BASE)
     assert [o.id for o in config.model.objectives] == ["CHK-Q4-1"]
-    assert len(config.rule_set.rules) == 9
+    assert len(config.rule_set.rules) == 12
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [

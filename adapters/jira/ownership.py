@@ -50,6 +50,16 @@ def areas(project: str, components: Iterable[str]) -> tuple[AreaRef, ...]:
                  for name in components)
 
 
+def selector_keys(kind: str, value: str) -> tuple[str, ...]:
+    """A selector's project (holder handle) or component (`Name`, `PROJ/Name`: area handle)."""
+    if kind == "projects":
+        return (_project_key(value),)
+    if kind == "components":
+        project, _, name = value.rpartition("/")
+        return (_component_key(project, name),)
+    return ()
+
+
 def _team_key(team_id: str) -> str:
     return f"jira:team:{team_id}".casefold()
 

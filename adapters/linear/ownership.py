@@ -29,5 +29,11 @@ def holders(team_key: str | None) -> tuple[HolderRef, ...]:
     return (HolderRef(_team_key(team_key), f"Linear team {team_key}"),) if team_key else ()
 
 
+def selector_keys(kind: str, value: str) -> tuple[str, ...]:
+    """A selector's `projects` names Linear teams (what holds an issue); Linear has no
+    components."""
+    return (_team_key(value),) if kind == "projects" else ()
+
+
 def _team_key(team_key: str) -> str:
     return f"linear:team:{team_key}".casefold()

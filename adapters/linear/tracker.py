@@ -53,6 +53,10 @@ class LinearTracker:
         """A signed webhook delivery (the optional WebhookVerifier capability)."""
         return webhooks.verify(headers, body, secret, now)
 
+    def selector_keys(self, kind: str, value: str) -> tuple[str, ...]:
+        """Allocation buckets and waivers: `projects`/`components` as this tracker's handles."""
+        return ownership.selector_keys(kind, value)
+
     def case_item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         """`linear_team` shorthand (the issue's team key)."""
         data = dict(fields)

@@ -9,7 +9,8 @@ from datetime import date
 from aligner.engine.findings import Finding, Violation
 from aligner.engine.items import BacklogItem
 from aligner.engine.rule import Rule
-from aligner.engine.trace import RunView, Trace, Tracer
+from aligner.engine.selectors import compile_buckets
+from aligner.engine.trace import RunView, Tally, Trace, Tracer
 from aligner.engine.waivers import Waivers
 from aligner.model.load import LoadedConfig
 from aligner.plugins.registry import link_schemes
@@ -31,6 +32,7 @@ class ItemOutcome:
     # (objective id, its case-folded link) for objectives reached through a link: the
     # strategy tree counts items per epic/project without keeping every item's ancestors
     links: tuple[tuple[str, str], ...] = ()
+    bucket: str | None = None  # the allocation bucket accounting for it: never aligned
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Evaluation:
     outcomes: list[ItemOutcome] = field(default_factory=list)
     waivers: Waivers | None = None
     flagged: dict[str, ItemResult] = field(default_factory=dict)  # see `evaluate(keep=...)`
+    allocation: Tally | None = None  # open work per pillar and bucket, when the model has one
+    allocation_by_team: dict[str, Tally] = field(default_factory=dict)
 
     @property
     def evaluated(self) -> int:
@@ -51,6 +55,11 @@ class Evaluation:
     @property
     def aligned(self) -> int:
         return sum(o.aligned for o in self.outcomes)
+
+    @property
+    def accounted(self) -> int:
+        """Open items an allocation bucket accounts for (not judged by alignment)."""
+        return sum(o.bucket is not None for o in self.outcomes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +84,10 @@ class Evaluator:
         prefixes = {name: getattr(s, "objective_label_prefix", "okr:")
                     for name, s in config.trackers.items()}
         self.config = config
-        self.tracer = Tracer(model, graph, as_of, prefixes, config.claims, link_schemes())
+        buckets = compile_buckets({k: b.match for k, b in model.allocation.buckets.items()}
+                                  if model.allocation else {})
+        self.tracer = Tracer(model, graph, as_of, prefixes, config.claims, link_schemes(),
+                             buckets)
         self.waivers = Waivers.build(model.waivers, config.waiver_codes, as_of,
                                      model.writeback.waive_label)
         self.item_rules = [r for r in config.rule_set.rules if r.scope == "item"]
@@ -99,7 +111,7 @@ def evaluate(config: LoadedConfig, graph: Mapping[str, BacklogItem], as_of: date
     evaluator = Evaluator(config, graph, as_of)
     result = Evaluation(as_of, len(graph) if fetched is None else fetched,
                         waivers=evaluator.waivers)
-    view = RunView(as_of)
+    view = run_view(config, evaluator.tracer, as_of)
     for item in graph.values():
         if not item.evaluated:
             continue
@@ -109,11 +121,19 @@ def evaluate(config: LoadedConfig, graph: Mapping[str, BacklogItem], as_of: date
         result.outcomes.append(_outcome(one.trace))
         if item.source in keep and one.ticket_findings:
             result.flagged[item.key] = one
+    result.allocation, result.allocation_by_team = view.allocation, dict(view.allocation_by_team)
     for rule in config.rule_set.rules:
         if rule.scope == "run":
             result.findings.extend(evaluator.waivers.apply(f, None)
                                    for f in _run_findings(config, rule, view))
     return result
+
+
+def run_view(config: LoadedConfig, tracer: Tracer, as_of: date) -> RunView:
+    """An empty run view over the model; allocation tallies only when the model has one."""
+    model = config.model
+    return RunView(as_of, model=model, statuses=tracer.statuses(),
+                   allocation=Tally() if model.allocation is not None else None)
 
 
 def find_item(graph: Mapping[str, BacklogItem], key: str) -> BacklogItem | None:
@@ -151,8 +171,8 @@ def _run_findings(config: LoadedConfig, rule: Rule, view: RunView) -> list[Findi
     except Exception as error:
         return [_crash(rule, None, None, error)]
     severity = config.rule_set.severity(rule)
-    return [Finding(rule.code, rule.name, severity, None, None, None, v.team, v.message, v.fix,
-                    on_ticket=False) for v in violations]
+    return [Finding(rule.code, rule.name, severity, v.item, None, None, v.team, v.message,
+                    v.fix, on_ticket=False) for v in violations]
 
 
 def _crash(rule: Rule, item: BacklogItem | None, team: str | None,
@@ -169,7 +189,9 @@ def _crash(rule: Rule, item: BacklogItem | None, team: str | None,
 
 def _outcome(trace: Trace) -> ItemOutcome:
     active = [r.status for r in trace.reached if r.status.state == "aligned"]
-    return ItemOutcome(trace.item.key, trace.item.source, trace.holder, trace.aligned,
+    return ItemOutcome(trace.item.key, trace.item.source, trace.holder,
+                       trace.aligned and trace.bucket is None,
                        tuple(s.objective for s in active), tuple(s.chain for s in active),
                        tuple(r.status.objective for r in trace.reached),
-                       tuple((r.status.objective, r.link) for r in trace.reached if r.link))
+                       tuple((r.status.objective, r.link) for r in trace.reached if r.link),
+                       trace.bucket)

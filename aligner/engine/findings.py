@@ -19,6 +19,7 @@ class Violation:
     message: str
     fix: str
     team: str | None = None  # run-level rules name the team; item rules get the holder
+    item: str | None = None  # run-level rules may name what they judge: an objective id, …
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,9 @@ class BacklogItem:
     `parents` are keys of direct ancestors (parent, epic, parent link, Linear project).
     `holders` are the handles that may decide its holder, most specific first (a Team field
     before a project); `areas` the tracker-specific areas it touches. Labels are areas too,
-    matched against `owns.labels` by the core.
+    matched against `owns.labels` by the core. `type` is the tracker's issue type (`Bug`,
+    `Story`; None where the tracker has none) and `estimate` its size (story points, a Linear
+    estimate; None when unestimated): allocation buckets select and weigh work by them.
     """
 
     key: str
@@ -75,6 +77,8 @@ class BacklogItem:
     updated: str | None = None
     flags: TicketFlags = field(default=NO_FLAGS)
     in_scope: bool = True  # False for ancestors fetched from outside the configured scope
+    type: str | None = None
+    estimate: float | None = None
 
     @property
     def evaluated(self) -> bool:

@@ -10,6 +10,7 @@ from datetime import date
 from aligner.engine.fixes import Suggester, Suggestion
 from aligner.engine.items import BacklogItem
 from aligner.engine.ownership import Area, Holding, Ownership
+from aligner.engine.selectors import Buckets
 from aligner.errors import did_you_mean
 from aligner.model.schema import OperatingModel
 from aligner.plugins.tracker import Claim, LinkScheme
@@ -31,6 +32,8 @@ class ObjectiveStatus:
     chain: tuple[str, ...]  # "objective X", "bet Y", "strategy Z" as far as it goes
     state: str  # aligned | stale | gap
     inactive: tuple[str, ...] = ()  # why it is stale: "objective X is done", ...
+    current: bool = True  # the objective itself is active and the run's date in its period
+    strategy: str | None = None  # the strategy its chain ends at, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Trace:
     holding: Holding
     areas: tuple[Area, ...]
     suggestions: tuple[Suggestion, ...] = ()  # for items that are not aligned
+    bucket: str | None = None  # the allocation bucket accounting for the item (DESIGN §14)
 
     @property
     def aligned(self) -> bool:
@@ -64,18 +68,82 @@ class Trace:
         return self.holding.team
 
 
+UNALLOCATED = "(unallocated)"  # the allocation key of open work no pillar or bucket takes
+
+
+@dataclass
+class Tally:
+    """Open items per allocation key (a pillar, a bucket or UNALLOCATED), by count and by
+    estimate. An item aligned through several pillars is split evenly between them."""
+
+    items: int = 0
+    estimated: int = 0  # items carrying an estimate
+    estimate: float = 0.0  # the sum of their estimates
+    count: dict[str, float] = field(default_factory=dict)
+    points: dict[str, float] = field(default_factory=dict)
+
+    def add(self, keys: tuple[str, ...], estimate: float | None) -> None:
+        self.items += 1
+        part = 1 / len(keys)
+        for key in keys:
+            self.count[key] = self.count.get(key, 0.0) + part
+        if estimate is not None:
+            self.estimated += 1
+            self.estimate += estimate
+            for key in keys:
+                self.points[key] = self.points.get(key, 0.0) + estimate * part
+
+    def share(self, key: str, by_estimate: bool = False) -> float:
+        """The key's share of the open items (or of their estimates); 0.0 when empty."""
+        if by_estimate:
+            return self.points.get(key, 0.0) / self.estimate if self.estimate else 0.0
+        return self.count.get(key, 0.0) / self.items if self.items else 0.0
+
+
 @dataclass
 class RunView:
-    """What run-level rules see: per team, how many open items it holds and how many align."""
+    """What run-level rules see, tallied once while items are evaluated.
+
+    `teams`: per team, its open items that no bucket accounts for, and how many align.
+    `holding`: teams holding any open item; `reached`: objective ids some open item reaches;
+    `statuses`: every objective of the model as judged for the run. With an `allocation` in
+    the model, `allocation` tallies the organisation's open work per pillar and bucket and
+    `allocation_by_team` each holding team's.
+    """
 
     as_of: date
     teams: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    model: OperatingModel | None = None
+    statuses: tuple[ObjectiveStatus, ...] = ()
+    holding: set[str] = field(default_factory=set)
+    reached: set[str] = field(default_factory=set)
+    allocation: Tally | None = None
+    allocation_by_team: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
     def count(self, trace: Trace) -> None:
-        if trace.holder is not None:
-            tally = self.teams[trace.holder]
-            tally[0] += 1
-            tally[1] += trace.aligned
+        holder = trace.holder
+        if holder is not None:
+            self.holding.add(holder)
+            if trace.bucket is None:  # accounted-for work is judged by allocation instead
+                tally = self.teams[holder]
+                tally[0] += 1
+                tally[1] += trace.aligned
+        for reach in trace.reached:
+            self.reached.add(reach.status.objective)
+        if self.allocation is not None:
+            keys = allocation_keys(trace)
+            self.allocation.add(keys, trace.item.estimate)
+            if holder is not None:
+                self.allocation_by_team[holder].add(keys, trace.item.estimate)
+
+
+def allocation_keys(trace: Trace) -> tuple[str, ...]:
+    """Where an item's work counts: its bucket, else the pillars it is aligned through."""
+    if trace.bucket is not None:
+        return (trace.bucket,)
+    pillars = sorted({r.status.strategy for r in trace.reached
+                      if r.status.state == ALIGNED and r.status.strategy})
+    return tuple(pillars) or (UNALLOCATED,)
 
 
 class Tracer:
@@ -84,8 +152,9 @@ class Tracer:
     def __init__(self, model: OperatingModel, graph: Mapping[str, BacklogItem], as_of: date,
                  label_prefixes: Mapping[str, str],
                  claims: Mapping[str, Sequence[Claim]] | None = None,
-                 schemes: Sequence[LinkScheme] = ()) -> None:
+                 schemes: Sequence[LinkScheme] = (), buckets: Buckets | None = None) -> None:
         self.graph = graph
+        self._buckets = buckets
         self.ownership = Ownership(model, claims)
         self._prefixes = {k: v.casefold() for k, v in label_prefixes.items()}
         self._label_prefixes = dict(label_prefixes)
@@ -133,13 +202,18 @@ class Tracer:
             broken.append(f"the parent chain of {item.key} loops: {' → '.join(loop)}")
         holding = self.ownership.holder(item)
         names = tuple(_display(self.graph[k]) for k in ancestors)
+        bucket = self._buckets.bucket_of(item) if self._buckets is not None else None
         suggestions: tuple[Suggestion, ...] = ()
-        if not any(r.status.state == ALIGNED for r in reached.values()):
+        if bucket is None and not any(r.status.state == ALIGNED for r in reached.values()):
             path = (item, *(self.graph[k] for k in ancestors))
             suggestions = self._suggester.suggest(item, path, holding.team,
                                                   self._label_prefixes, self.graph)
         return Trace(item, tuple(ancestors), names, tuple(reached.values()), tuple(broken),
-                     holding, self.ownership.areas(item), suggestions)
+                     holding, self.ownership.areas(item), suggestions, bucket)
+
+    def statuses(self) -> tuple[ObjectiveStatus, ...]:
+        """Every objective of the model, as judged for this run (in model order)."""
+        return tuple(self._statuses.values())
 
     def _visit(self, node: BacklogItem, item: BacklogItem, reached: dict[str, Reach],
                broken: list[str]) -> None:
@@ -238,6 +312,7 @@ def _status(model: OperatingModel, objective_id: str, as_of: date) -> ObjectiveS
         when = "ended" if as_of > objective.period.end else "starts"
         day = objective.period.end if as_of > objective.period.end else objective.period.start
         inactive.append(f"objective {objective.id} {when} {day}")
+    current = not inactive
     strategy_id = objective.supports
     bet = next((b for b in model.bets if b.id == objective.supports), None)
     if bet is not None:
@@ -248,9 +323,10 @@ def _status(model: OperatingModel, objective_id: str, as_of: date) -> ObjectiveS
     strategy = next((s for s in model.strategy if s.id == strategy_id), None)
     if strategy is None:
         return ObjectiveStatus(objective.id, objective.team, objective.contributors,
-                               tuple(chain), GAP)
+                               tuple(chain), GAP, current=current)
     chain.append(f"strategy {strategy.id}")
     if strategy.status != "active":
         inactive.append(f"strategy {strategy.id} is {strategy.status}")
     return ObjectiveStatus(objective.id, objective.team, objective.contributors, tuple(chain),
-                           STALE if inactive else ALIGNED, tuple(inactive))
+                           STALE if inactive else ALIGNED, tuple(inactive), current,
+                           strategy.id)

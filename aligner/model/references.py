@@ -42,6 +42,22 @@ def check_references(model: OperatingModel, error: ErrorAt,
             found += _known(team, teams, ("objectives", i, "contributors", j), "team", error)
     for j, team in enumerate(model.writeback.teams or ()):
         found += _known(team, teams, ("writeback", "teams", j), "team", error)
+    found += _allocation(model, strategies, error)
+    return found
+
+
+def _allocation(model: OperatingModel, strategies: list[str],
+                error: ErrorAt) -> list[ConfigError]:
+    """Intended shares name known pillars; a bucket id is never also a pillar id (reports and
+    AL302 findings name both by id)."""
+    if model.allocation is None:
+        return []
+    found: list[ConfigError] = []
+    for pillar in model.allocation.strategy:
+        found += _known(pillar, strategies, ("allocation", "strategy", pillar), "strategy",
+                        error)
+    found += [error(("allocation", "buckets", bucket), f"{bucket!r} is both a bucket and a "
+                    "strategy id") for bucket in model.allocation.buckets if bucket in strategies]
     return found
 
 

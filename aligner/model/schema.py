@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 # The README's rules reference, one anchor per rule code (the project page renders the README)
 DEFAULT_DOCS_URL = "https://pypi.org/project/backlog-aligner/#{code}"
@@ -87,12 +94,91 @@ class RuleSettings(Strict):
     options: dict[str, dict[str, Any]] = {}
 
 
+class Selector(Strict):
+    """Which items a bucket or a waiver matches, on tracker-neutral item data.
+
+    Every key given must match (AND); within a key, any listed value matches (OR); names
+    match ignoring case. `projects` are the containers that hold items (Jira projects, Linear
+    teams) and `components` the tracker's areas (a `PROJ/Name` scopes one to a project), both
+    matched through the tracker plugins' own handles.
+    """
+
+    issue_types: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _names_something(self) -> Selector:
+        if not (self.issue_types or self.labels or self.projects or self.components):
+            raise ValueError("a selector names at least one of issue_types, labels, projects, "
+                             "components")
+        return self
+
+    def describe(self) -> str:
+        """`issue_types Bug, labels ktlo`: how reports name what the selector matches."""
+        parts = [f"{key} {', '.join(values)}" for key, values in (
+            ("issue_types", self.issue_types), ("labels", self.labels),
+            ("projects", self.projects), ("components", self.components)) if values]
+        return "; ".join(parts)
+
+
+def _one_or_many(value: Any) -> Any:
+    """`match:` takes one selector or a list of them (any of which matches)."""
+    return [value] if isinstance(value, dict) else value
+
+
+Match = Annotated[tuple[Selector, ...], BeforeValidator(_one_or_many)]
+Portion = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Bucket(Strict):
+    """Funded non-strategic work (keep-the-lights-on, bugs, compliance) and its intended share."""
+
+    name: str = ""
+    share: Portion
+    match: Match = Field(min_length=1)
+
+
+class Allocation(Strict):
+    """Intended shares of the open work: per strategy pillar and per bucket (DESIGN §14)."""
+
+    strategy: dict[str, Portion] = {}
+    buckets: dict[str, Bucket] = {}
+
+    @model_validator(mode="after")
+    def _at_most_everything(self) -> Allocation:
+        total = sum(self.strategy.values()) + sum(b.share for b in self.buckets.values())
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"the intended shares add up to {total:.4g}, more than 1")
+        return self
+
+    def intended(self) -> dict[str, float]:
+        """Every intended share by pillar or bucket id, pillars first, in file order."""
+        return {**self.strategy, **{key: b.share for key, b in self.buckets.items()}}
+
+
 class Waiver(Strict):
-    items: tuple[str, ...] = Field(min_length=1)
+    """Names items (`items`, `*` for all) or matches them (`match`): exactly one of the two."""
+
+    items: tuple[str, ...] = ()
+    match: Match = ()
     codes: tuple[str, ...] = ()
     reason: str = Field(min_length=1)
     owner: str = Field(min_length=1)
     expires: date
+
+    @model_validator(mode="after")
+    def _items_or_match(self) -> Waiver:
+        if bool(self.items) == bool(self.match):
+            raise ValueError("a waiver names `items` or gives a `match`, exactly one of them")
+        return self
+
+    def scope(self) -> str:
+        """What the waiver covers, for reports: `CHK-12, PAY-7` or `items matching …`."""
+        if self.items:
+            return ", ".join(self.items)
+        return "items matching " + " or ".join(s.describe() for s in self.match)
 
 
 class Writeback(Strict):
@@ -159,5 +245,6 @@ class OperatingModel(Strict):
     rules: RuleSettings = RuleSettings()
     waivers: tuple[Waiver, ...] = ()
     writeback: Writeback = Writeback()
+    allocation: Allocation | None = None  # optional (DESIGN §14)
     serve: Serve = Serve()
 

@@ -133,3 +133,15 @@ class WebhookVerifier(Protocol):
     def verify(self, headers: Mapping[str, str], body: bytes, secret: str,
                now: float) -> WebhookEvent | None:
         ...
+
+
+@runtime_checkable
+class SelectorKeys(Protocol):
+    """Optional: the handle keys a selector's `projects` or `components` value names on this
+    tracker's items (`BacklogItem.holders` / `.areas`), built like the tracker's own handles, so
+    the core matches allocation buckets and waivers without knowing what a project is."""
+
+    def selector_keys(self, kind: Literal["projects", "components"],
+                      value: str) -> tuple[str, ...]:
+        """The keys `value` names; () when this tracker has no such thing."""
+        ...
