@@ -78,17 +78,20 @@ class Reader:
         them as such (an epic outside the JQL, a Linear project); the rest are gone.
         """
         adapter = self.adapters[source]
-        if not isinstance(adapter, Refetcher):
-            changed = self.catch_up(mirror, [source])[source]
-            return list(mirror.get(source, changed).values()), set()
-        found = list(adapter.refetch(keys))
+        if isinstance(adapter, Refetcher):
+            found = list(adapter.refetch(keys))
+        else:  # the sync path: what changed since the cursor, the hinted items among it
+            caught = self.catch_up(mirror, [source])[source]
+            found = list(mirror.get(source, caught).values())
+            # containers come from a per-run cache in some adapters: read those by key
+            keys = [k for k in keys if k not in caught or not _evaluated(found, k)]
         absent = set(keys) - {i.key for i in found}
         held = mirror.get(source, absent)
         ancestors = [k for k, item in held.items() if not item.in_scope or not item.evaluated]
-        if ancestors:
+        if ancestors:  # read again by key (containers, epics outside the scope)
             found += [replace(i, in_scope=False) for i in adapter.fetch_missing(ancestors)]
         found += self._ancestors(mirror, source, adapter, found)
-        gone = set(keys) - {i.key for i in found}
+        gone = set(keys) - {i.key for i in found} if isinstance(adapter, Refetcher) else set()
         mirror.remove(source, gone)
         mirror.upsert(found)
         return found, gone
@@ -117,3 +120,7 @@ class Reader:
         held = mirror.get(source, outside) if outside else {}
         return [replace(i, in_scope=True) if not i.in_scope and i.key in held
                 and held[i.key].in_scope else i for i in items]
+
+
+def _evaluated(items: list[BacklogItem], key: str) -> bool:
+    return any(i.key == key and i.evaluated for i in items)

@@ -134,6 +134,7 @@ class LiveService:
                 worker.drain()
                 if self.queue.overflowed or time.monotonic() >= next_reconcile:
                     next_reconcile = time.monotonic() + every
+                    worker.use(open_adapters(self.config, (), self.env, self.options))
                     worker.reconcile()
             except AlignerError as error:  # a tracker down: keep serving, try again later
                 self.metrics.tracker_errors.labels(tracker="*").inc()

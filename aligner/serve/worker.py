@@ -76,6 +76,11 @@ class LiveWorker:
         self._settle(self.graph)
         self.metrics.ready.set(1)
 
+    def use(self, adapters: Mapping[str, Adapter]) -> None:
+        """Fresh adapters (their per-run caches, such as containers, start empty)."""
+        self.adapters = self.reader.adapters = dict(adapters)
+        self.writable = writable_sources(adapters)
+
     def reconcile(self) -> None:
         """The periodic incremental sync: re-read what changed since the last one."""
         changed = self.reader.catch_up(self.mirror)
