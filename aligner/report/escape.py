@@ -44,3 +44,14 @@ def csv_cell(value: object) -> str:
     """A CSV cell: empty for None; a leading = + - @ neutralised (CSV formula injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in _FORMULA_START else text
+
+
+_MERMAID_SAFE = re.compile(r"[^\w .,:/+%'-]")
+
+
+def escape_mermaid(text: str) -> str:
+    """Text for a quoted Mermaid label (`n1["…"]`): every character that Mermaid or the
+    surrounding Markdown could read as syntax (quotes, `#`, `<`, backticks, brackets, `;`,
+    newlines…) becomes a numeric entity code (`#34;`), which Mermaid shows as the character."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    return _MERMAID_SAFE.sub(lambda m: f"#{ord(m.group(0))};", flat)

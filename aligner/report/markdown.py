@@ -1,6 +1,7 @@
 """The Markdown report: for a GitHub job summary (`>> $GITHUB_STEP_SUMMARY`) or a wiki page.
 
-Headline and gate, the team table with ✅/❌ against the bar, strategy coverage, then the
+Headline and gate, the team table with ✅/❌ against the bar, the strategy tree (a Mermaid
+flowchart, which GitHub draws, and the same tree as a table for everywhere else), then the
 findings of each team folded in `<details>`; after a sync, the planned changes. Ticket-derived
 text goes through the one Markdown escaper (`aligner.report.escape`), so it cannot inject markup,
 links or mentions, nor break a table.
@@ -16,10 +17,12 @@ from aligner.engine.findings import Finding
 from aligner.report.coverage import idle_phrase
 from aligner.report.escape import escape_markdown as escape
 from aligner.report.gate import GateResult
+from aligner.report.mermaid import mermaid_flowchart
 from aligner.report.metrics import Share
 from aligner.report.model import RunReport
 from aligner.report.planned import planned_changes
 from aligner.report.summary import sort_findings
+from aligner.report.tree import BET, OBJECTIVE, STRATEGY, StrategyTree, TreeNode
 
 NO_TEAM = "(no team)"
 
@@ -30,7 +33,8 @@ def render_markdown(report: RunReport, max_per_team: int = 100) -> str:
     sections = [
         _headline(report, live),
         _team_table(report, live),
-        _coverage(report),
+        _strategy_tree(report.tree) if report.tree is not None else _coverage(report),
+        _coverage_notes(report),
         _findings(live, max_per_team),
         planned_changes(report.sync) if report.sync is not None else "",
         _footer(report),
@@ -110,13 +114,52 @@ def _coverage(report: RunReport) -> str:
         for bet in metrics.bets_of.get(strategy, ()):
             bet_share = metrics.by_bet[bet]
             rows.append(f"| ↳ bet {escape(bet)} | {bet_share.items} | {bet_share.aligned} |")
+    return "\n".join(rows)
+
+
+def _coverage_notes(report: RunReport) -> str:
+    metrics = report.metrics
+    if not metrics.by_strategy:
+        return ""
     idle = idle_phrase(metrics)
-    rows += ["", f"**Nobody is working on:** {escape(idle)}." if idle else
-             "Every active strategy, bet and objective has open work."]
+    rows = [f"**Nobody is working on:** {escape(idle)}." if idle else
+            "Every active strategy, bet and objective has open work."]
     rows.append(f"**Untraced:** {metrics.untraced} of {metrics.overall.items} open items "
                 f"({metrics.untraced_ratio:.0%}) reach no objective; {metrics.unheld} are "
                 "held by no team.")
     return "\n".join(rows)
+
+
+def _strategy_tree(tree: StrategyTree) -> str:
+    """The tree twice: a Mermaid flowchart for GitHub, then a table any reader shows."""
+    if not tree.roots and not tree.unanchored:
+        return ""
+    rows = ["### Strategy tree", "",
+            "Open items reaching each strategy, bet, objective and epic or project, and how "
+            "many are aligned through it. Inactive nodes (retired, done, dropped, outside "
+            "their period) are grey: work under them does not count.", "",
+            mermaid_flowchart(tree), "",
+            "| strategy → bet → objective → epic/project | status | items | aligned |",
+            "|---|---|--:|--:|"]
+    rows += [_tree_row(depth, node) for depth, node in tree.walk()]
+    return "\n".join(rows)
+
+
+def _tree_row(depth: int, node: TreeNode) -> str:
+    indent = "&emsp;" * max(depth - 1, 0) + ("↳ " if depth else "")
+    named = node.kind in (STRATEGY, BET, OBJECTIVE)  # links and "direct" show their label
+    name = escape(node.label)
+    if named and node.label != node.id:
+        name = f"{escape(node.id)}: {name}"
+    if node.kind == STRATEGY:
+        name = f"**{name}**"
+    elif named:
+        name = f"{node.kind} {name}"
+    team = f" ({escape(node.team)})" if node.team else ""
+    status = "" if not named else node.status if node.live or not node.active else \
+        "under an inactive node" if depth else "no strategy"
+    return (f"| {indent}{name}{team} | {escape(status)} | {node.share.items} | "
+            f"{node.share.aligned} |")
 
 
 def _findings(live: list[Finding], max_per_team: int) -> str:
