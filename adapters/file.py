@@ -87,7 +87,8 @@ class FileAdapter:
         found = resolve_from_names(names) if names else FieldIds()
         s = self.settings
         field_ids = FieldIds(s.epic_link_field or found.epic_link,
-                             s.parent_link_field or found.parent_link, s.team_field or found.team)
+                             s.parent_link_field or found.parent_link, s.team_field or found.team,
+                             found.story_points)
         for index, raw in enumerate(issues):
             try:
                 yield jira_mapping.issue_to_item(

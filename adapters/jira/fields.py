@@ -1,4 +1,4 @@
-"""Which custom field holds Epic Link, Parent Link and Team on this Jira site.
+"""Which custom field holds Epic Link, Parent Link, Team and Story Points on this Jira site.
 
 The ids differ per site (customfield_10014 on one Cloud site, customfield_12311120 on Apache's
 Data Center), so they are resolved from the field list: by the field's custom type first (names
@@ -13,6 +13,8 @@ from typing import Any
 
 EPIC_LINK_TYPE = "com.pyxis.greenhopper.jira:gh-epic-link"
 PARENT_LINK_TYPE = "com.atlassian.jpo:jpo-custom-field-parent"
+STORY_POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"  # Cloud "Story point estimate"
+STORY_POINTS_NAMES = ("Story Points", "Story point estimate")  # DC: a plain number field
 TEAM_TYPES = (
     "com.atlassian.teams:rm-teams-custom-field-team",
     "com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team",
@@ -24,9 +26,11 @@ class FieldIds:
     epic_link: str | None = None
     parent_link: str | None = None
     team: str | None = None
+    story_points: str | None = None  # estimates weigh allocation shares (DESIGN §14)
 
     def ids(self) -> tuple[str, ...]:
-        return tuple(f for f in (self.epic_link, self.parent_link, self.team) if f)
+        return tuple(f for f in (self.epic_link, self.parent_link, self.team, self.story_points)
+                     if f)
 
 
 def _pick(fields: Sequence[Mapping[str, Any]], types: Iterable[str], name: str) -> str | None:
@@ -46,6 +50,8 @@ def resolve_from_field_list(fields: Sequence[Mapping[str, Any]]) -> FieldIds:
         epic_link=_pick(fields, (EPIC_LINK_TYPE,), "Epic Link"),
         parent_link=_pick(fields, (PARENT_LINK_TYPE,), "Parent Link"),
         team=_pick(fields, TEAM_TYPES, "Team"),
+        story_points=next((found for name in STORY_POINTS_NAMES
+                           if (found := _pick(fields, (STORY_POINTS_TYPE,), name))), None),
     )
 
 

@@ -29,6 +29,13 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _number(value: Any) -> float | None:
+    """An estimate: a number field, or None (unestimated, or a payload's odd value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def _team_of(value: Any) -> str | None:
     if isinstance(value, Mapping):
         found = value.get("id") or value.get("value") or value.get("name")
@@ -88,6 +95,7 @@ def issue_to_item(
         objective = objective.get("value") or objective.get("name")
     project = str((fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0])
     team = _team_of(fields.get(field_ids.team)) if field_ids.team else None
+    issuetype = fields.get("issuetype")
     components = [str(c["name"]) for c in fields.get("components") or ()
                   if isinstance(c, Mapping) and c.get("name")]
     return BacklogItem(
@@ -105,6 +113,8 @@ def issue_to_item(
         objective_ref=str(objective) if objective else None,
         updated=_text(fields.get("updated")),
         flags=_flags(raw, label_prefix, waive_label, labels),
+        type=_text(issuetype.get("name")) if isinstance(issuetype, Mapping) else None,
+        estimate=_number(fields.get(field_ids.story_points)) if field_ids.story_points else None,
     )
 
 

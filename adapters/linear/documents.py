@@ -3,8 +3,9 @@
 Complexity (Linear's published rule: 0.1 point per scalar, 1 per object, a connection multiplies
 its children by `first`, default 50; a single query may cost at most 10,000):
 
-- `ISSUES_PAGE` costs about 8.5 points per issue (6 scalars incl. `labelIds`, 5 objects, one
-  comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100 costs ~860.
+- `ISSUES_PAGE` costs about 8.6 points per issue (7 scalars incl. `labelIds` and `estimate`, 5
+  objects, one comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100
+  costs ~870.
   `labelIds` (a scalar list) replaces `labels { nodes { id } }`, which alone would cost 55.
 - `WORKSPACE` costs ~4,500: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1
   + 5 teams x 1.1), 100 initiatives x 2.5, 100 teams x 1.3.
@@ -43,7 +44,7 @@ _OWN_COMMENT = (
     "{ nodes { id body } } }"
 )
 _ISSUE = (
-    "fragment IssueFields on Issue { id identifier title url updatedAt labelIds "
+    "fragment IssueFields on Issue { id identifier title url updatedAt labelIds estimate "
     "state { type } team { id key } parent { identifier } project { id } ...OwnCommentFields }"
 )
 

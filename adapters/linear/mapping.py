@@ -73,7 +73,14 @@ def issue_to_item(
         holders=ownership.holders(_text(team.get("key")) if isinstance(team, Mapping) else None),
         updated=_text(node.get("updatedAt")),
         flags=flags,
+        estimate=_estimate(node.get("estimate")),
     )
+
+
+def _estimate(value: Any) -> float | None:
+    """Linear's `estimate` (points on the team's scale), None when unestimated."""
+    return None if isinstance(value, bool) or not isinstance(value, int | float) \
+        else float(value)
 
 
 def _label_names(node: Mapping[str, Any], label_names: Mapping[str, str]) -> list[str]:
