@@ -80,12 +80,13 @@ class Reader:
         adapter = self.adapters[source]
         if isinstance(adapter, Refetcher):
             found = list(adapter.refetch(keys))
+            absent = set(keys) - {i.key for i in found}
         else:  # the sync path: what changed since the cursor, the hinted items among it
             caught = self.catch_up(mirror, [source])[source]
             found = list(mirror.get(source, caught).values())
+            fresh = {i.key for i in found if i.evaluated}
             # containers come from a per-run cache in some adapters: read those by key
-            keys = [k for k in keys if k not in caught or not _evaluated(found, k)]
-        absent = set(keys) - {i.key for i in found}
+            absent = {k for k in keys if k not in fresh}
         held = mirror.get(source, absent)
         ancestors = [k for k, item in held.items() if not item.in_scope or not item.evaluated]
         if ancestors:  # read again by key (containers, epics outside the scope)
@@ -121,6 +122,3 @@ class Reader:
         return [replace(i, in_scope=True) if not i.in_scope and i.key in held
                 and held[i.key].in_scope else i for i in items]
 
-
-def _evaluated(items: list[BacklogItem], key: str) -> bool:
-    return any(i.key == key and i.evaluated for i in items)

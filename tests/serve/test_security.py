@@ -81,8 +81,8 @@ def test_healthz_and_metrics(tmp_path: Path) -> None:
         assert any(s.labels == {"tracker": "jira"} and s.value == 1 for s in received)
         rejected = families["aligner_events_rejected"].samples
         assert any(s.labels.get("reason") == "signature" and s.value == 1 for s in rejected)
-        shares = families["aligner_aligned_share"].samples
-        assert [(s.labels["team"], round(s.value, 2)) for s in shares] == [("checkout", 0.4)]  # 2 of 5: the epic and CHK-1
+        shares = families["aligner_aligned_share"].samples  # 2 of 5: the epic and CHK-1
+        assert [(s.labels["team"], round(s.value, 2)) for s in shares] == [("checkout", 0.4)]
         assert "aligner_queue_depth" in families and "aligner_writes" in families
         page = client.get("/")
         assert page.status_code == 200 and "checkout" in page.text
