@@ -15,6 +15,8 @@ from aligner.report.sync import sync_json
 def report_json(report: RunReport) -> dict[str, Any]:
     """The whole document as a dict."""
     document = to_json(report.evaluation, report.metrics)
+    if report.allocation is not None:  # intended vs actual shares (DESIGN §14)
+        document["summary"]["allocation"] = report.allocation.to_json()
     document["metrics"] = report.metrics.to_json()
     document["gate"] = report.gate.to_json()
     if report.sync is not None:

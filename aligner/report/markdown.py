@@ -21,7 +21,7 @@ from aligner.report.mermaid import mermaid_flowchart
 from aligner.report.metrics import Share
 from aligner.report.model import RunReport
 from aligner.report.planned import planned_changes
-from aligner.report.summary import sort_findings
+from aligner.report.summary import group_of, sort_findings
 from aligner.report.tree import BET, OBJECTIVE, STRATEGY, StrategyTree, TreeNode
 
 NO_TEAM = "(no team)"
@@ -35,6 +35,7 @@ def render_markdown(report: RunReport, max_per_team: int = 100) -> str:
         _team_table(report, live),
         _strategy_tree(report.tree) if report.tree is not None else _coverage(report),
         _coverage_notes(report),
+        _allocation(report),
         _findings(live, max_per_team),
         planned_changes(report.sync) if report.sync is not None else "",
         _footer(report),
@@ -46,7 +47,10 @@ def _headline(report: RunReport, live: list[Finding]) -> str:
     ev, metrics, overall = report.evaluation, report.metrics, report.metrics.overall
     share = f"{overall.exact:.1%}" if overall.items else "n/a"
     waived = metrics.waived_findings
-    lines = [f"## aligner: {overall.aligned} of {overall.items} open items aligned ({share})",
+    funded = (f" · {overall.accounted} more accounted for by buckets" if overall.accounted
+              else "")
+    lines = [f"## aligner: {overall.aligned} of {overall.items - overall.accounted} open items "
+             f"aligned ({share}){funded}",
              "", f"As of {ev.as_of} · evaluated {overall.items} open of {ev.fetched} fetched · "
                  f"{len(live)} findings" + (f" ({waived} waived)" if waived else "")]
     if report.gate.min_aligned is not None:
@@ -162,12 +166,38 @@ def _tree_row(depth: int, node: TreeNode) -> str:
             f"{node.share.aligned} |")
 
 
+def _allocation(report: RunReport) -> str:
+    """Intended against actual shares of the open work (DESIGN §14); "" without allocation."""
+    table = report.allocation
+    if table is None:
+        return ""
+    estimates = table.estimated > 0
+    band = f" ± {table.tolerance:.0%}" if table.tolerance is not None else ""
+    rows = ["### Allocation", "",
+            f"Share of the open work per pillar and bucket, against the intended share{band}.",
+            "", "| pillar / bucket | intended | by items |" + " by estimate |" * estimates
+            + " |", "|---|--:|--:|" + "--:|" * estimates + ":-:|"]
+    for row in table.rows:
+        label = f"bucket {escape(row.key)}" if row.kind == "bucket" else (
+            row.key if row.kind == "unallocated" else f"**{escape(row.key)}**")
+        intended = f"{row.intended:.0%}" if row.intended is not None else "–"
+        cells = [label, intended, f"{row.share:.0%} ({row.items:g})"]
+        if estimates:
+            cells.append(f"{row.estimate_share or 0:.0%} ({row.estimate or 0:g})")
+        cells.append("⚠️ drifting" if row.drifting else "")
+        rows.append("| " + " | ".join(cells) + " |")
+    if table.accounted:
+        rows += ["", f"{table.accounted} open items are accounted for by buckets: funded on "
+                     "purpose, outside the aligned share."]
+    return "\n".join(rows)
+
+
 def _findings(live: list[Finding], max_per_team: int) -> str:
     if not live:
         return "### Findings\n\nNothing to fix. ✅"
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in sort_findings(live):
-        grouped[finding.team or NO_TEAM].append(finding)
+        grouped[group_of(finding)].append(finding)
     parts = ["### Findings by team"]
     for team, findings in grouped.items():
         rows = [f"<details><summary><b>{html.escape(team)}</b> — {len(findings)} finding"
@@ -195,7 +225,7 @@ def _footer(report: RunReport) -> str:
              f"{metrics.waived_findings} findings waived."]
     for waiver in evaluation.waivers.expired if evaluation.waivers else ():
         lines.append(f"- Expired {waiver.expires} ({escape(waiver.owner)}): "
-                     f"{escape(waiver.reason)} — {escape(', '.join(waiver.items))} flagged again.")
+                     f"{escape(waiver.reason)} — {escape(waiver.scope())} flagged again.")
     lines += ["", "Next: `aligner explain ITEM` shows an item's trace and how to fix it; "
                   "`aligner rule CODE` explains a rule."]
     return "\n".join(lines)

@@ -26,16 +26,19 @@ TEAM_BAR_OPTION = "min_aligned"
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """Open items and how many of them are aligned."""
+    """Open items and how many of them are aligned; `accounted` of them are funded by an
+    allocation bucket, so they are judged by allocation, not alignment (DESIGN §14)."""
 
     items: int
     aligned: int
+    accounted: int = 0
 
     @property
     def exact(self) -> float:
-        """Aligned share, unrounded (gates compare this: 0.79999 is below 0.8); 1.0 when
-        there is nothing to align, so no empty team fails a bar."""
-        return self.aligned / self.items if self.items else 1.0
+        """Aligned share of the items that should align, unrounded (gates compare this:
+        0.79999 is below 0.8); 1.0 when there is nothing to align, so no empty team fails."""
+        judged = self.items - self.accounted
+        return self.aligned / judged if judged else 1.0
 
     @property
     def ratio(self) -> float:
@@ -44,10 +47,12 @@ class Share:
 
     def below(self, bar: float | None) -> bool:
         """Under `bar` (never when there is no bar or nothing to align)."""
-        return bar is not None and bool(self.items) and self.exact < bar
+        return bar is not None and self.items > self.accounted and self.exact < bar
 
     def to_json(self) -> dict[str, Any]:
-        return {"items": self.items, "aligned": self.aligned, "aligned_ratio": self.ratio}
+        extra = {"accounted": self.accounted} if self.accounted else {}
+        return {"items": self.items, "aligned": self.aligned, "aligned_ratio": self.ratio,
+                **extra}
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def compute_metrics(evaluation: Evaluation, model: OperatingModel,
     counted = [f for f in evaluation.findings if not f.waived]
     bar_rule = team_bar_rule(rule_set)
     return Metrics(
-        overall=Share(evaluation.evaluated, evaluation.aligned),
+        overall=Share(evaluation.evaluated, evaluation.aligned, evaluation.accounted),
         by_team=team_shares(outcomes),
         unheld=sum(o.team is None for o in outcomes),
         by_objective=by_objective,
@@ -145,11 +150,12 @@ def compute_metrics(evaluation: Evaluation, model: OperatingModel,
 
 def team_shares(outcomes: Iterable[ItemOutcome]) -> dict[str, Share]:
     """Open and aligned items per holding team, teams sorted by id: the one team tally."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for outcome in outcomes:
         if outcome.team is not None:
             tally[outcome.team][0] += 1
             tally[outcome.team][1] += outcome.aligned
+            tally[outcome.team][2] += outcome.bucket is not None
     return {team: Share(*tally[team]) for team in sorted(tally)}
 
 

@@ -15,6 +15,7 @@ from aligner.engine.evaluate import Evaluation
 from aligner.errors import EXIT_TRACKER
 from aligner.mirror.store import RunRecord
 from aligner.model.load import LoadedConfig
+from aligner.report.allocation import AllocationTable, compute_allocation
 from aligner.report.gate import GateResult, judge
 from aligner.report.metrics import Metrics, compute_metrics
 from aligner.report.tree import StrategyTree, build_tree
@@ -35,6 +36,7 @@ class RunReport:
     show_comments: bool = False  # sync --show-comments: the text plan prints each comment
     tree: StrategyTree | None = None  # strategy -> bet -> objective -> link, with counts
     trend: tuple[TrendPoint, ...] = ()  # recorded runs' shares, this run last
+    allocation: AllocationTable | None = None  # intended vs actual shares, with `allocation:`
 
     @property
     def exit_code(self) -> int:
@@ -53,4 +55,5 @@ def build_report(config: LoadedConfig, evaluation: Evaluation, fail_on: str = "e
     metrics = compute_metrics(evaluation, config.model, config.rule_set)
     return RunReport(evaluation, metrics, judge(metrics, fail_on, min_aligned), sync,
                      show_comments, build_tree(config.model, evaluation, metrics),
-                     trend_points(history, metrics.overall, "check" if sync is None else "sync"))
+                     trend_points(history, metrics.overall, "check" if sync is None else "sync"),
+                     compute_allocation(evaluation, config.model, config.rule_set))

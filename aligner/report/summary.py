@@ -10,7 +10,8 @@ from aligner.report.gate import FAIL_ON, failing_findings
 from aligner.report.metrics import Metrics, Share, team_shares
 
 REPORT_VERSION = 1
-__all__ = ["FAIL_ON", "REPORT_VERSION", "counted", "exit_code", "natural_key", "sort_findings",
+__all__ = ["FAIL_ON", "REPORT_VERSION", "counted", "exit_code", "group_of", "natural_key",
+           "sort_findings",
            "summary", "summary_json", "to_json"]
 
 
@@ -22,7 +23,8 @@ def counted(findings: list[Finding]) -> list[Finding]:
 def summary(evaluation: Evaluation) -> dict[str, Any]:
     """The `summary` object of one evaluation (sync records it in the run history)."""
     live = counted(evaluation.findings)
-    return _summary(evaluation, Share(evaluation.evaluated, evaluation.aligned),
+    return _summary(evaluation, Share(evaluation.evaluated, evaluation.aligned,
+                                      evaluation.accounted),
                     team_shares(evaluation.outcomes), live, _by_code(live))
 
 
@@ -40,10 +42,14 @@ def _summary(evaluation: Evaluation, overall: Share, teams: dict[str, Share],
         "aligned_ratio": overall.ratio,
         "findings": len(live),
         "by_code": by_code,
-        "by_team": {team: {"items": s.items, "aligned": s.aligned} for team, s in teams.items()},
+        "by_team": {team: {"items": s.items, "aligned": s.aligned,
+                           **({"accounted": s.accounted} if s.accounted else {})}
+                    for team, s in teams.items()},
         "fetched": evaluation.fetched,
         "waived": len(evaluation.findings) - len(live),
         "as_of": evaluation.as_of.isoformat(),
+        # with an allocation: open items a bucket accounts for (outside the aligned share)
+        **({"accounted": overall.accounted} if overall.accounted else {}),
     }
 
 
@@ -63,7 +69,9 @@ def to_json(evaluation: Evaluation, metrics: Metrics) -> dict[str, Any]:
         "findings": [f.to_json() for f in sort_findings(evaluation.findings)],
         "expired_waivers": [
             {"items": list(w.items), "codes": list(w.codes), "reason": w.reason,
-             "owner": w.owner, "expired": w.expires.isoformat()}
+             "owner": w.owner, "expired": w.expires.isoformat(),
+             **({"match": [s.model_dump(exclude_defaults=True) for s in w.match]}
+                if w.match else {})}
             for w in (waivers.expired if waivers else ())
         ],
     }
@@ -73,6 +81,17 @@ def natural_key(key: str | None) -> tuple[str, int]:
     """`CHK-9` before `CHK-10`."""
     prefix, _, number = (key or "").rpartition("-")
     return (prefix, int(number)) if number.isdigit() else (key or "", -1)
+
+
+NO_TEAM = "(no team)"
+ORGANISATION = "(organisation)"  # model-level findings about no one team: a pillar, a bucket
+
+
+def group_of(finding: Finding) -> str:
+    """The team a finding is listed under in the human reports."""
+    if finding.team:
+        return finding.team
+    return ORGANISATION if finding.item and not finding.on_ticket else NO_TEAM
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from aligner.engine.findings import Finding
 from aligner.report.coverage import coverage_lines
 from aligner.report.model import RunReport
-from aligner.report.summary import sort_findings
+from aligner.report.summary import group_of, sort_findings
 from aligner.report.sync import render_outcome, render_plan
 
 NO_TEAM = "(no team)"
@@ -17,10 +17,10 @@ def render_text(report: RunReport, max_per_team: int = 15) -> str:
     """The text report; a sync's plan and outcome follow it (`aligner.report.sync`)."""
     live = report.metrics.counted
     lines = [_headline(report), "", *_team_table(report, live), "",
-             *coverage_lines(report.metrics, report.gate), ""]
+             *coverage_lines(report.metrics, report.gate), "", *allocation_lines(report)]
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for finding in sort_findings(live):
-        grouped[finding.team or NO_TEAM].append(finding)
+        grouped[group_of(finding)].append(finding)
     for team, findings in grouped.items():
         lines.append(f"{team} — {len(findings)} finding{'s' * (len(findings) != 1)}")
         for f in findings[:max_per_team]:
@@ -32,11 +32,36 @@ def render_text(report: RunReport, max_per_team: int = 15) -> str:
     return "\n".join(lines).rstrip() + "\n" + _sync_text(report)
 
 
+def allocation_lines(report: RunReport) -> list[str]:
+    """Intended against actual shares of the open work; nothing without `allocation:`."""
+    table = report.allocation
+    if table is None:
+        return []
+    estimates = table.estimated > 0
+    band = f" ± {table.tolerance:.0%}" if table.tolerance is not None else ""
+    lines = [f"Allocation (share of open work by item count{' · by estimate' * estimates}; "
+             f"intended{band}):"]
+    width = max(len(row.key) for row in table.rows)
+    for row in table.rows:
+        actual = f"{row.share:>4.0%}" + (f" · {row.estimate_share or 0:>4.0%}" if estimates
+                                         else "")
+        intended = f"intended {row.intended:.0%}" if row.intended is not None else "no share"
+        lines.append(f"  {row.key:<{width}}  {actual}  {intended}"
+                     + ("  ← drifting" if row.drifting else ""))
+    if table.accounted:
+        lines.append(f"  {table.accounted} open items accounted for by buckets (outside the "
+                     "aligned share).")
+    return [*lines, ""]
+
+
 def _headline(report: RunReport) -> str:
     ev, overall = report.evaluation, report.metrics.overall
     share = f"{overall.exact:.0%}" if overall.items else "n/a"
-    return (f"aligner: {overall.aligned} of {overall.items} open items aligned ({share}) as of "
-            f"{ev.as_of} — evaluated {overall.items} open of {ev.fetched} fetched")
+    funded = (f" ({overall.accounted} more accounted for by buckets)" if overall.accounted
+              else "")
+    return (f"aligner: {overall.aligned} of {overall.items - overall.accounted} open items "
+            f"aligned ({share}){funded} as of {ev.as_of} — evaluated {overall.items} open of "
+            f"{ev.fetched} fetched")
 
 
 def _team_table(report: RunReport, live: list[Finding]) -> list[str]:
@@ -61,7 +86,7 @@ def _footer(report: RunReport) -> list[str]:
     waivers = report.evaluation.waivers
     for waiver in waivers.expired if waivers else ():
         lines.append(f"Expired waiver ({waiver.expires}, {waiver.owner}): {waiver.reason} — "
-                     f"items {', '.join(waiver.items)} are flagged again.")
+                     f"items {waiver.scope()} are flagged again.")
     if report.metrics.counted:
         lines.append("Next: `aligner explain ITEM` shows an item's trace and how to fix it; "
                      "`aligner rule CODE` explains a rule.")
