@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aligner.engine.findings import Violation
+from aligner.engine.fixes import a_container, container_noun
 from aligner.engine.rule import Rule
 from aligner.engine.trace import GAP, STALE, Trace
 
 
 def _path(trace: Trace) -> str:
     walked = " → ".join((trace.item.key, *trace.ancestor_names[:4]))
-    return walked if trace.ancestors else f"{trace.item.key} (no parent, no epic, no project)"
+    if trace.ancestors:
+        return walked
+    noun = container_noun(trace.item.tracker)  # the tracker's word: epic, project
+    return f"{trace.item.key} (no parent)" if noun == "parent" else \
+        f"{trace.item.key} (no parent, no {noun})"
 
 
 class Untraced(Rule):
@@ -47,8 +52,8 @@ class Untraced(Rule):
         if trace.reached or trace.broken or trace.bucket is not None:  # a bucket funds it
             return
         fix = "; or ".join(s.text() for s in trace.suggestions) or (
-            "link it to an epic or project that an objective lists in `links`, or label it "
-            "okr:<objective id>")
+            f"put it under {a_container(trace.item.tracker)} that an objective lists in "
+            "`links`, or label it okr:<objective id>")
         yield Violation(
             message=f"{trace.item.key} reaches no team objective (walked {_path(trace)})",
             fix=fix,
@@ -160,7 +165,7 @@ class StaleLink(Rule):
             return
         reasons = "; ".join(reason for s in stale for reason in s.inactive)
         current = trace.suggestions[0].text() if trace.suggestions else \
-            "move it to a current objective's epic or project"
+            f"move it to {a_container(trace.item.tracker)} of a current objective"
         yield Violation(
             message=f"the item is open but its path is no longer active: {reasons}",
             fix=f"{current}; or close it if {stale[0].objective}'s goal is gone",

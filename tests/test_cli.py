@@ -45,9 +45,11 @@ def test_check_json_contract_on_acme() -> None:
     assert first["url"] == "https://acme.atlassian.net/browse/CHK-45"
     assert first["team"] == "checkout" and first["source"] == "file"
     # the fix names the epic of the holder's current objective, not the model in general
-    assert first["fix"] == "put it under CHK-100 (objective CHK-Q4-1), or label it okr:CHK-Q4-1"
+    assert first["fix"] == ("put it under CHK-100, which realises 'Cut checkout drop-off from "
+                            "38% to 30%' (CHK-Q4-1), or label it okr:CHK-Q4-1")
     linear = next(f for f in report["findings"] if f["item"] == "PLT-132")
-    assert linear["fix"].startswith("put it under project 'Edge rate limiting' (objective ")
+    assert linear["fix"].startswith("put it under project 'Edge rate limiting', which realises ")
+    assert linear["message"].endswith("(no parent, no project))")  # Linear's word, not "epic"
 
 
 def test_check_text_is_short_and_says_what_next() -> None:

@@ -16,6 +16,24 @@ from aligner.model.schema import Objective, OperatingModel
 from aligner.plugins.tracker import LinkScheme, match_scheme
 
 MAX_SUGGESTIONS = 2
+DEFAULT_CONTAINER = "parent"  # for a tracker that names no container of its own
+
+
+def container_noun(tracker: str) -> str:
+    """What `tracker` calls the thing an item is put under ("epic", "project"), from its
+    plugin's optional `container` attribute; "parent" when it names none."""
+    from aligner.plugins.registry import adapter_names, trackers  # plugins load lazily
+
+    if tracker not in adapter_names():
+        return DEFAULT_CONTAINER
+    noun = getattr(trackers()[tracker], "container", None)
+    return noun if isinstance(noun, str) and noun else DEFAULT_CONTAINER
+
+
+def a_container(tracker: str) -> str:
+    """`an epic`, `a project`: the container noun with its article."""
+    noun = container_noun(tracker)
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +41,14 @@ class Suggestion:
     objective: str
     target: str | None  # where to put the item: `CHK-100`, `project 'Checkout v2'`
     label: str  # the explicit alternative: `okr:CHK-Q4-1`
+    name: str = ""  # the objective's name, which a PM recognises faster than its id
+    container: str = f"a {DEFAULT_CONTAINER}"  # the tracker's word: an epic, a project
 
     def text(self) -> str:
-        where = (f"put it under {self.target} (objective {self.objective})" if self.target
-                 else f"link it to an epic or project of objective {self.objective}")
+        objective = (f"'{self.name}' ({self.objective})" if self.name
+                     else f"objective {self.objective}")
+        where = (f"put it under {self.target}, which realises {objective}" if self.target
+                 else f"put it under {self.container} of {objective}")
         return f"{where}, or label it {self.label}"
 
 
@@ -60,11 +82,21 @@ class Suggester:
                       for bet in self._bet_links.get(link, ())
                       for objective in self._by_bet.get(bet, ())]
         candidates += self._by_team.get(holder or "", ())
-        chosen = list(dict.fromkeys(candidates))[:MAX_SUGGESTIONS]
+        unique = list(dict.fromkeys(candidates))
+        # an objective the holder neither owns nor contributes to would only trade AL101 for
+        # AL202: the holder's own objectives come first (stable: path order within each)
+        unique.sort(key=lambda oid: not self._serves(holder, oid))
         prefix = prefixes.get(item.source, "okr:")
+        noun = a_container(item.tracker)
         return tuple(Suggestion(oid, _target(self._objectives[oid], item.tracker, graph,
-                                                   self._schemes),
-                                f"{prefix}{oid}") for oid in chosen)
+                                             self._schemes),
+                                f"{prefix}{oid}", self._objectives[oid].name, noun)
+                     for oid in unique[:MAX_SUGGESTIONS])
+
+    def _serves(self, holder: str | None, objective_id: str) -> bool:
+        """Whether `holder` owns or contributes to the objective (no holder: any serves)."""
+        objective = self._objectives[objective_id]
+        return holder is None or holder == objective.team or holder in objective.contributors
 
 
 def _target(objective: Objective, tracker: str, graph: Mapping[str, BacklogItem],

@@ -205,10 +205,6 @@ class Writeback(Strict):
         """Whether items held by `team` (None: no holder) get write-back."""
         return self.teams is None or (team is not None and team in self.teams)
 
-    def rule_docs(self, code: str, name: str) -> str:
-        """The documentation link for one rule."""
-        return self.docs_url.replace("{code}", code.lower()).replace("{name}", name)
-
 
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 

@@ -145,3 +145,12 @@ class SelectorKeys(Protocol):
                       value: str) -> tuple[str, ...]:
         """The keys `value` names; () when this tracker has no such thing."""
         ...
+
+
+@runtime_checkable
+class ContainerNoun(Protocol):
+    """Optional: the tracker's word for what an item is put under (`epic`, `project`), so
+    fixes and messages on its tickets use the words its users know ("no epic" on Jira, "no
+    project" on Linear). Without it the core says "parent"."""
+
+    container: str

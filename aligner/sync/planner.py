@@ -54,7 +54,8 @@ def plan_one(writeback: Writeback, item: BacklogItem, result: ItemResult | None,
     flagged = ticket_findings(result.findings) if result is not None else []
     labels = frozenset(f"{writeback.label_prefix}{f.name}" for f in flagged)
     digest = digest_of([f.code for f in flagged]) if flagged else None
-    body = (build_comment(result.trace, flagged, rule_classes(), writeback.waive_label)
+    body = (build_comment(result.trace, flagged, rule_classes(), writeback.waive_label,
+                          writeback.docs_url)
             if result is not None and flagged else None)
     return plan_item(item, labels, digest, body, comment=writeback.comment,
                      on_resolve=writeback.on_resolve,
