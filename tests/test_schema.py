@@ -78,3 +78,38 @@ def test_output_option_writes_the_file(tmp_path: Path) -> None:
     target = tmp_path / "aligner.schema.json"
     assert CliRunner().invoke(cli, ["schema", "-o", str(target)]).exit_code == 0
     jsonschema.Draft202012Validator.check_schema(json.loads(target.read_text("utf-8")))
+
+
+ALLOCATION = """version: 1
+strategy: [{id: grow}]
+allocation:
+  strategy: {grow: 0.7}
+  buckets:
+    ktlo: {share: 0.2, match: {issue_types: [Bug]}}
+    compliance: {share: 0.1, match: [{labels: [sox]}, {projects: [SEC], components: [Audit]}]}
+waivers:
+  - {match: {projects: [MKT]}, codes: [AL201], reason: agency, owner: a@b.example,
+     expires: 2027-01-31}
+"""
+
+
+def test_allocation_and_selector_waivers_are_in_the_schema(schema: dict[str, Any]) -> None:
+    assert errors(schema, ALLOCATION) == []
+    assert errors(schema, ALLOCATION.replace("share: 0.2", "share: 2"))  # a share is 0..1
+    assert errors(schema, ALLOCATION.replace("issue_types: [Bug]", "issue_typs: [Bug]"))
+    match = schema["$defs"]["Bucket"]["properties"]["match"]
+    assert "list of selectors" in match["description"]
+
+
+def test_the_loader_checks_what_a_schema_cannot() -> None:
+    from aligner.errors import ConfigError
+    from aligner.model.load import config_from_text
+
+    config_from_text(ALLOCATION)
+    for wrong, says in ((ALLOCATION.replace("grow: 0.7", "grow: 0.9"), "add up to 1.2"),
+                        (ALLOCATION.replace("{grow: 0.7}", "{grwo: 0.7}"), "unknown strategy"),
+                        (ALLOCATION.replace("match: {projects: [MKT]}", "items: [X], match: "
+                                            "{projects: [MKT]}"), "exactly one of them"),
+                        (ALLOCATION.replace("{issue_types: [Bug]}", "{}"), "at least one")):
+        with pytest.raises(ConfigError, match=says):
+            config_from_text(wrong)

@@ -36,7 +36,17 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("RuleSettings", "select"): "Rule codes, code prefixes or names to run (default: AL).",
     ("RuleSettings", "severity"): "Per rule: error | warning.",
     ("RuleSettings", "options"): "Per rule options, e.g. {AL301: {min_aligned: 0.8}}.",
-    ("Waiver", "items"): "Item keys, or * for every item.",
+    ("Waiver", "items"): "Item keys, or * for every item (or give `match` instead).",
+    ("Waiver", "match"): "Instead of `items`: a selector, or a list of selectors (any matches).",
+    ("Selector", "issue_types"): "Tracker issue types (Bug, Task), ignoring case.",
+    ("Selector", "labels"): "Item labels, ignoring case.",
+    ("Selector", "projects"): "What holds items: Jira project keys, Linear team keys.",
+    ("Selector", "components"): "Jira components: Name (any project) or PROJ/Name.",
+    ("Allocation", "strategy"): "Intended share (0-1) of the open work per strategy pillar id.",
+    ("Allocation", "buckets"): "Funded non-strategic work by bucket id: share and match.",
+    ("Bucket", "share"): "Intended share (0-1) of the open work.",
+    ("Bucket", "match"): "A selector, or a list of selectors (any matches); its items get no "
+                         "AL101 and count under the bucket.",
     ("Waiver", "codes"): "Rule codes or names waived; empty = all.",
     ("Waiver", "expires"): "After this date the waiver stops applying and is reported.",
     ("Writeback", "label_prefix"): "Managed labels are <prefix><rule name>; no other label is "
@@ -44,7 +54,8 @@ DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Writeback", "max_writes"): "Write budget per sync run.",
 }
 # Fields whose validator accepts one value or a list, which a pydantic schema shows as a list.
-ONE_OR_MANY: tuple[tuple[str, str], ...] = (("FileSettings", "path"),)
+ONE_OR_MANY: tuple[tuple[str, str], ...] = (("FileSettings", "path"), ("Bucket", "match"),
+                                           ("Waiver", "match"))
 
 
 def _annotate(schema: dict[str, Any]) -> None:
@@ -57,8 +68,10 @@ def _annotate(schema: dict[str, Any]) -> None:
         props = definitions.get(name, {}).get("properties", {})
         if field in props and props[field].get("type") == "array":
             many = props[field]
+            described = {"description": many.pop("description")} if "description" in many \
+                else {}
             props[field] = {"anyOf": [many.get("items", {"type": "string"}), many],
-                            "title": many.pop("title", field)}
+                            "title": many.pop("title", field), **described}
 
 
 def _trackers_model() -> type[BaseModel]:
