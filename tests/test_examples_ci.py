@@ -56,7 +56,7 @@ def test_command_line_parses(args: list[str]) -> None:
 
 def test_workflows_gate_on_the_exit_code_and_cache_the_state() -> None:
     check = "\n".join(workflow_scripts(CI / "github-planning-check.yml"))
-    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in check and "--min-aligned" in check
+    assert '--report markdown:"$GITHUB_STEP_SUMMARY"' in check and "--min-aligned" in check
     sync = (CI / "github-sync.yml").read_text(encoding="utf-8")
     assert "actions/cache/restore@" in sync and "actions/cache/save@" in sync
     assert "secrets.JIRA_API_TOKEN" in sync and "schedule:" in sync
@@ -66,9 +66,9 @@ def test_planning_check_fetches_once_for_every_report() -> None:
     checks = [c for s in workflow_scripts(CI / "github-planning-check.yml")
               for c in aligner_commands(s) if c[0] == "check"]
     assert len(checks) == 1
-    reports = [a for a in checks[0] if a.startswith(("json:", "junit:", "csv:"))]
-    assert reports == ["json:aligner-report.json", "junit:aligner-junit.xml",
-                       "csv:aligner-findings.csv"]
+    reports = [a for a in checks[0] if a.startswith(("html:", "json:", "junit:", "csv:"))]
+    assert reports == ["html:aligner-report.html", "json:aligner-report.json",
+                       "junit:aligner-junit.xml", "csv:aligner-findings.csv"]
     uploaded = yaml.safe_load((CI / "github-planning-check.yml").read_text("utf-8"))
     steps = uploaded["jobs"]["check"]["steps"]
     paths = next(s["with"]["path"] for s in steps if "upload-artifact" in s.get("uses", ""))
