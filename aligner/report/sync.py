@@ -23,6 +23,8 @@ def plan_line(plan: ItemPlan) -> str:
 def render_plan(outcome: SyncOutcome, show_comments: bool = False) -> str:
     lines = [f"Plan: {len(outcome.planned)} item{'s' * (len(outcome.planned) != 1)} to change, "
              f"{sum(map(write_cost, outcome.planned))} write operations"]
+    if outcome.dry_run and outcome.planned:
+        lines.append(_rollout_line(outcome.planned))
     pending = {id(p) for p in outcome.pending}
     for plan in outcome.planned:
         suffix = "   (over budget: next run)" if id(plan) in pending else ""
@@ -30,6 +32,16 @@ def render_plan(outcome: SyncOutcome, show_comments: bool = False) -> str:
         if show_comments and plan.body is not None:
             lines.extend("      | " + line for line in render_markdown(plan.body).splitlines())
     return "\n".join(lines) + "\n"
+
+
+def _rollout_line(planned: list[ItemPlan]) -> str:
+    """What a rollout needs to know before the first real run: comments notify watchers (Jira
+    Cloud has no quiet comment creation), and a run stopped by the budget exits 3."""
+    created = sum(p.comment == "create" for p in planned)
+    needed = sum(map(write_cost, planned))
+    return (f"Comments to create: {created} (each may notify the ticket's watchers). "
+            f"Write budget needed: {needed} — run the first sync with --max-writes {needed}, "
+            "or set writeback.comment: false for labels only.")
 
 
 def render_outcome(outcome: SyncOutcome) -> str:

@@ -93,3 +93,19 @@ def test_writeback_teams_must_name_teams() -> None:
                                         r"\(did you mean 'checkout'\?\)"):
         config_from_text("version: 1\nteams: [{id: checkout}]\n"
                          "writeback: {teams: [chekout]}\n")
+
+
+def test_the_dry_run_says_how_many_comments_and_the_write_budget_the_first_run_needs(
+        tracker: Harness) -> None:
+    from click.testing import CliRunner
+
+    from aligner.cli import cli
+    from tests.sync.harness import AS_OF as DAY
+
+    result = CliRunner().invoke(cli, ["sync", "-c", str(tracker.config), "--as-of",
+                                      DAY.isoformat(), "--dry-run", "--state",
+                                      str(tracker.tmp / "s.db")], env=tracker.env())
+    assert "Plan: 3 items to change, 6 write operations" in result.stdout
+    assert ("Comments to create: 3 (each may notify the ticket's watchers). Write budget "
+            "needed: 6 — run the first sync with --max-writes 6") in result.stdout
+    assert tracker.write_requests() == 0
