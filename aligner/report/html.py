@@ -19,6 +19,7 @@ import jinja2
 
 from aligner import __version__
 from aligner.engine.findings import Finding
+from aligner.report.allocation import AllocationTable
 from aligner.report.gate import percent
 from aligner.report.metrics import Share
 from aligner.report.model import RunReport
@@ -79,7 +80,8 @@ def page_context(report: RunReport) -> dict[str, Any]:
         "trend_bar": gate.min_aligned if gate.min_aligned is not None else bar,
         "trend_chart": trend_chart(report.trend),
         "findings": findings, "filters": finding_filters(findings),
-        "allocation": None,
+        "allocation": report.allocation,
+        "allocation_scale": allocation_scale(report.allocation),
         "chart_width": CHART_WIDTH,
     }
 
@@ -104,6 +106,15 @@ def trend_chart(points: tuple[TrendPoint, ...], left: int = 44, right: int = 12,
         bars.append(TrendBar(point, round(left + i * slot + (slot - width) / 2, 1),
                              top + height - tall, round(width, 1), tall))
     return bars
+
+
+def allocation_scale(table: AllocationTable | None) -> float:
+    """The share the allocation chart's full width stands for: the largest intended or
+    actual share, rounded up to a tenth, so small shares stay visible."""
+    if table is None or not table.rows:
+        return 1.0
+    top = max(max(row.share, row.intended or 0.0) for row in table.rows)
+    return min(1.0, max(0.1, -(-top * 10 // 1) / 10))
 
 
 def finding_filters(findings: list[Finding]) -> dict[str, list[tuple[str, int]]]:

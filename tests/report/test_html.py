@@ -152,3 +152,18 @@ def test_a_failed_run_writes_a_page_that_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 2
     gate = parse(out.read_text()).find(id="gate")
     assert gate.attrs["data-passed"] == "false" and gate.attrs["data-exit-code"] == "2"
+
+
+def test_allocation_is_drawn_only_when_the_report_has_it() -> None:
+    report = acme_report()
+    doc = page(report)
+    if report.allocation is None:
+        assert not doc.find_all(id="allocation")
+        return
+    chart = doc.find("svg", id="allocation-chart")
+    bars = chart.find_all("rect", cls="bar")
+    assert [b.attrs["data-key"] for b in bars] == [r.key for r in report.allocation.rows]
+    assert [b.has_class("below") for b in bars] == [r.drifting for r in report.allocation.rows]
+    rows = doc.find("table", id="allocation-table").find("tbody").find_all("tr")
+    assert len(rows) == len(report.allocation.rows)
+    assert not page(replace(report, allocation=None)).find_all(id="allocation")
