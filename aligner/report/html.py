@@ -28,6 +28,7 @@ from aligner.report.trend import TrendPoint
 
 NO_TEAM = "(no team)"
 CHART_WIDTH = 760  # SVG user units; the page scales the charts to its width
+TREND_TOP, TREND_PLOT = 14, 120  # the trend chart's top margin and plot height
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def page_context(report: RunReport) -> dict[str, Any]:
         "findings": findings, "filters": finding_filters(findings),
         "allocation": report.allocation,
         "allocation_scale": allocation_scale(report.allocation),
-        "chart_width": CHART_WIDTH,
+        "chart_width": CHART_WIDTH, "trend_top": TREND_TOP, "trend_plot": TREND_PLOT,
     }
 
 
@@ -94,7 +95,7 @@ def team_chart(teams: dict[str, Share], bar: float | None,
 
 
 def trend_chart(points: tuple[TrendPoint, ...], left: int = 44, right: int = 12,
-                top: int = 14, height: int = 150) -> list[TrendBar]:
+                top: int = TREND_TOP, height: int = TREND_PLOT) -> list[TrendBar]:
     """One column per recorded run (this run last), its height the aligned share."""
     if not points:
         return []

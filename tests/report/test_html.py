@@ -167,3 +167,14 @@ def test_allocation_is_drawn_only_when_the_report_has_it() -> None:
     rows = doc.find("table", id="allocation-table").find("tbody").find_all("tr")
     assert len(rows) == len(report.allocation.rows)
     assert not page(replace(report, allocation=None)).find_all(id="allocation")
+
+
+def test_trend_columns_stand_on_the_axis() -> None:
+    from aligner.report.html import TREND_PLOT, TREND_TOP, trend_chart
+    from aligner.report.metrics import Share
+    from aligner.report.trend import TrendPoint
+    points = (TrendPoint("2026-11-01T10:00:00+00:00", "sync", Share(10, 5)),
+              TrendPoint("", "check", Share(4, 4), current=True))
+    bars = trend_chart(points)
+    assert [b.y + b.height for b in bars] == [TREND_TOP + TREND_PLOT] * 2
+    assert [b.height for b in bars] == [TREND_PLOT / 2, TREND_PLOT]
