@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from aligner.comment.document import Comment
 from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError
 from aligner.plugins.adapter import AdapterContext, WriteResult
@@ -18,6 +19,7 @@ from .fields import FieldIds
 from .jql import scoped
 from .mapping import issue_to_item
 from .reader import Site, detect_deployment, lookup, resolve_field_ids, search, wanted_fields
+from .render import adf_text, fitted_adf, fitted_wiki
 from .settings import JiraSettings
 from .state import with_state_from_comments
 from .transport import BadRequest, JiraTransport, build_session, retry_policy
@@ -103,6 +105,12 @@ class JiraAdapter:
             found = self._known.get(key)
             if found is not None:
                 yield found
+
+    def preview(self, comment: Comment) -> str:
+        """What the ticket will show: Cloud's ADF as read, or Data Center's wiki markup."""
+        if self.site.cloud:
+            return adf_text(fitted_adf(comment))
+        return fitted_wiki(comment)
 
     def discover(self) -> Discovery:
         """Projects, components and open epics for `aligner init --from jira` (read-only).

@@ -9,6 +9,7 @@ characters and bidi overrides (U+202E) are dropped from all of it.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -21,6 +22,7 @@ from aligner.comment.document import (
     Paragraph,
     without_controls,
 )
+from aligner.comment.limits import summarise
 
 ZWSP = "\u200b"  # breaks a pattern (emoticon, autolink) without changing what readers see
 _WIKI_SPECIAL = re.compile(r"([*_?\-+^~{}\[\]|!#])")
@@ -128,3 +130,52 @@ def render_wiki(comment: Comment) -> str:
                                  for item in block.items))
     return "\n\n".join(out)
 
+
+
+# --- The size limit ----------------------------------------------------------------------
+
+# Jira refuses a comment over 32,767 characters (for ADF: its JSON); the margin leaves room
+# for aligner's state marker and for Jira's own serialisation of the document.
+COMMENT_LIMIT = 32_767 - 767
+
+
+def adf_size(comment: Comment) -> int:
+    """The ADF document's JSON length, non-ASCII escaped (never less than Jira counts)."""
+    return len(json.dumps(render_adf(comment)))
+
+
+def wiki_size(comment: Comment) -> int:
+    return len(render_wiki(comment))
+
+
+def fitted_adf(comment: Comment) -> dict[str, Any]:
+    """The ADF document, summarised if the whole would pass Jira's limit."""
+    return render_adf(summarise(comment, COMMENT_LIMIT, adf_size))
+
+
+def fitted_wiki(comment: Comment) -> str:
+    """The wiki markup, summarised if the whole would pass Jira's limit."""
+    return render_wiki(summarise(comment, COMMENT_LIMIT, wiki_size))
+
+
+def adf_text(doc: dict[str, Any]) -> str:
+    """An ADF document as a person reads it once Jira renders it: paragraphs, `•` bullets,
+    links as `text <url>` (for `--dry-run --show-comments`; the ADF itself is posted)."""
+    return "\n\n".join(_adf_block_text(block) for block in doc.get("content", ()))
+
+
+def _adf_block_text(block: dict[str, Any]) -> str:
+    if block.get("type") == "bulletList":
+        return "\n".join("• " + _adf_block_text(item["content"][0])
+                         for item in block.get("content", ()))
+    return "".join(_adf_node_text(node) for node in block.get("content", ()))
+
+
+def _adf_node_text(node: dict[str, Any]) -> str:
+    text = str(node.get("text", ""))
+    for mark in node.get("marks", ()):
+        if mark.get("type") == "link":
+            return f"{text} <{mark['attrs']['href']}>"
+        if mark.get("type") == "code":
+            return f"`{text}`"
+    return text

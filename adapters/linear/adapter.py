@@ -6,6 +6,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
+from aligner.comment.document import Comment, render_markdown
+from aligner.comment.limits import summarise
 from aligner.engine.items import BacklogItem
 from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
@@ -17,6 +19,7 @@ from .labels import LabelBook
 from .operations import Sender
 from .reader import LinearReader
 from .settings import LinearSettings
+from .state import COMMENT_LIMIT
 from .transport import LinearHTTP
 from .writer import Writer
 
@@ -53,6 +56,11 @@ class LinearAdapter:
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply plans, many items per request; `recover` re-reads comments before creating."""
         yield from self._writer.apply(plans, recover=recover)
+
+    def preview(self, comment: Comment) -> str:
+        """The Markdown Linear will receive, less the state marker at its end."""
+        return render_markdown(summarise(comment, COMMENT_LIMIT,
+                                         lambda c: len(render_markdown(c))))
 
     def discover(self) -> Discovery:
         """Every team the credential can see (not just `teams:`), projects, initiatives."""

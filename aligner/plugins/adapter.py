@@ -12,8 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from aligner.comment.document import Comment
 from aligner.engine.items import BacklogItem
 from aligner.plugins.discovery import Discovery
 from aligner.sync.plan import ItemPlan
@@ -135,6 +136,15 @@ class Reconciler(Protocol):
 
 
 @runtime_checkable
+class Previewer(Protocol):
+    """Optional: show a comment exactly as this adapter would post it (what the PM reads), for
+    `sync --dry-run --show-comments`; without it the preview is the neutral Markdown."""
+
+    def preview(self, comment: Comment) -> str:
+        ...
+
+
+@runtime_checkable
 class Discoverer(Protocol):
     """Optional for adapters: list what `aligner init --from NAME` drafts a starter model from.
 
@@ -159,3 +169,6 @@ class TrackerSettings(BaseModel):
 
     objective_label_prefix: str = "okr:"  # a label okr:<objective id> names an objective
     objective_field: str | None = None  # a field whose value is an objective id
+    # hours between two id listings of the scope, which find deletions and silent scope
+    # exits for the backlog mirror (0: every run; `sync --full` reads everything anyway)
+    reconcile_hours: float = Field(default=24.0, ge=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aligner.comment.document import render_markdown
+from aligner.plugins.adapter import Previewer
 from aligner.sync.budget import write_cost
 from aligner.sync.plan import ItemPlan
 from aligner.sync.run import SyncOutcome
@@ -30,7 +31,10 @@ def render_plan(outcome: SyncOutcome, show_comments: bool = False) -> str:
         suffix = "   (over budget: next run)" if id(plan) in pending else ""
         lines.append(plan_line(plan) + suffix)
         if show_comments and plan.body is not None:
-            lines.extend("      | " + line for line in render_markdown(plan.body).splitlines())
+            adapter = outcome.snapshot.adapters.get(plan.item.source)
+            text = (adapter.preview(plan.body) if isinstance(adapter, Previewer)
+                    else render_markdown(plan.body))
+            lines.extend("      | " + line for line in text.splitlines())
     return "\n".join(lines) + "\n"
 
 
