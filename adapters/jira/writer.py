@@ -1,4 +1,4 @@
-"""Applying write plans to Jira: the comment first, then ONE edit for labels and state.
+"""Applying write plans to Jira: the comment and ONE edit for labels and state.
 
 A comment POST is the only write that is not idempotent. When its outcome is unknown
 (timeout, dropped connection, 5xx) it is never re-sent before listing the issue's comments and
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from aligner.comment.document import Comment
@@ -22,7 +23,7 @@ from .mapping import STATE_PROPERTY
 from .paging import offset_pages
 from .precheck import CommentPrecheck, Posted, windows
 from .reader import Site
-from .render import render_adf, render_wiki
+from .render import fitted_adf, fitted_wiki
 from .state import comment_property, issue_state, mark_adf, own_comment, wiki_marker
 from .transport import Forbidden, NotFound, OutcomeUnknown
 
@@ -81,29 +82,53 @@ class JiraWriter:
             yield WriteResult(plan.item.key, self.transport.writes - before)
 
     def apply_one(self, plan: ItemPlan, look_first: bool) -> None:
-        """The comment, then one edit; `look_first`: list the comments before creating."""
+        """The comment and one edit for labels and state; `look_first`: list the comments
+        before creating.
+
+        A comment that fails never blocks the labels: the edit still goes, recording the
+        state as it was, so the next run tries the comment again (then re-raised, so the
+        item is reported). Data Center edits first: its state lives in the comment, so a
+        ticket that refuses the edit never gets a comment (and never one created and deleted
+        on every run). On Cloud the edit records the new comment's id, so it comes second;
+        a refused edit keeps the comment, which the next run adopts (precheck.py) instead
+        of posting again: no comment is created and deleted on every run.
+        """
+        if not self.site.cloud:
+            self.edit(plan, plan.item.flags.comment_id)
+        failure: Exception | None = None
+        try:
+            comment_id = self.write_comment(plan, look_first)
+        except Forbidden as error:
+            comment_id, failure = None, error
+        except AuthError:
+            raise
+        except TrackerError as error:
+            comment_id, failure = None, error
+        if self.site.cloud and failure is None:
+            self.edit(plan, comment_id)
+        elif self.site.cloud:  # labels now; the state as it was, so the comment is retried
+            flags = plan.item.flags
+            self.edit(replace(plan, digest=flags.digest), flags.comment_id)
+        if failure is not None:
+            raise failure
+
+    def write_comment(self, plan: ItemPlan, look_first: bool) -> str | None:
+        """Create, update or delete aligner's comment as planned; the id it ends with."""
         key = plan.item.key
         comment_id = plan.item.flags.comment_id
-        created = False
         if plan.comment == CREATE and key in self.posted:
-            comment_id = self.adopt(key, self.posted.pop(key), plan)
-        elif plan.comment == CREATE:
+            return self.adopt(key, self.posted.pop(key), plan)
+        if plan.comment == CREATE:
             check = look_first or key in self.unsure
-            comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, check)
-            created = True
-        elif plan.comment == UPDATE and comment_id:
-            comment_id = self.update_comment(key, comment_id, plan.body or EMPTY, plan.digest)
-        elif plan.comment == UPDATE:
-            comment_id = self.create_comment(key, plan.body or EMPTY, plan.digest, True)
-        elif plan.comment == DELETE and comment_id:
+            return self.create_comment(key, plan.body or EMPTY, plan.digest, check)
+        if plan.comment == UPDATE and comment_id:
+            return self.update_comment(key, comment_id, plan.body or EMPTY, plan.digest)
+        if plan.comment == UPDATE:
+            return self.create_comment(key, plan.body or EMPTY, plan.digest, True)
+        if plan.comment == DELETE and comment_id:
             self.delete_comment(key, comment_id)
-            comment_id = None
-        try:
-            self.edit(plan, comment_id)
-        except TrackerError:
-            if created and comment_id and self.site.cloud:
-                self._undo_comment(key, comment_id)  # no comment without its labels and state
-            raise
+            return None
+        return comment_id
 
     # --- the issue edit -----------------------------------------------------------------
 
@@ -143,8 +168,8 @@ class JiraWriter:
 
     def payload(self, body: Comment, digest: str | None) -> dict[str, Any]:
         if self.site.cloud:
-            return {"body": mark_adf(render_adf(body)), "properties": [comment_property(digest)]}
-        return {"body": render_wiki(body) + wiki_marker(digest)}
+            return {"body": mark_adf(fitted_adf(body)), "properties": [comment_property(digest)]}
+        return {"body": fitted_wiki(body) + wiki_marker(digest)}
 
     def comments_path(self, key: str) -> str:
         return f"{self.site.api}/issue/{key}/comment"
@@ -209,11 +234,6 @@ class JiraWriter:
         with suppress(NotFound):  # already gone: that is what we wanted
             self.transport.call("DELETE", f"{self.comments_path(key)}/{comment_id}",
                                 what=f"deleting the comment on {key}")
-
-    def _undo_comment(self, key: str, comment_id: str) -> None:
-        # the edit's error is the one to report; if this fails too, recovery mode finds it
-        with suppress(TrackerError):
-            self.delete_comment(key, comment_id)
 
     def find_own_comment(self, key: str) -> tuple[str, str | None] | None:
         """Page through the issue's comments (one attempt each: we are inside a retry)."""

@@ -17,17 +17,23 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from aligner.comment.document import Comment, render_markdown
+from aligner.comment.limits import summarise
 from aligner.engine.items import TicketFlags
 
 from .documents import STATE_MARKER
 
+# Linear publishes no comment size limit; a comment this long is far past readable, and well
+# inside what comment bodies are known to hold, so summarising here never meets a refusal.
+COMMENT_LIMIT = 16_000
 _DIGEST = re.compile(re.escape(STATE_MARKER) + r"([A-Za-z0-9_.~%-]*)")
 
 
 def comment_body(comment: Comment, digest: str | None) -> str:
-    """The Markdown body: the escaped document, then the state marker."""
+    """The Markdown body: the escaped document (summarised past COMMENT_LIMIT), then the
+    state marker."""
     marker = f"`{STATE_MARKER}{quote(digest or '', safe='')}`"
-    return f"{render_markdown(comment)}\n\n{marker}"
+    fitted = summarise(comment, COMMENT_LIMIT, lambda c: len(render_markdown(c)))
+    return f"{render_markdown(fitted)}\n\n{marker}"
 
 
 def digest_of(body: str) -> str | None:

@@ -141,15 +141,18 @@ def test_data_center_checks_when_the_comment_list_was_cut_short(rsps: object) ->
     assert fake.count("comment.list") == 1 and fake.count("comment.update") == 1
 
 
-def test_a_failed_edit_takes_back_the_new_comment_on_cloud(rsps: object) -> None:
-    fake = FakeJira(CLOUD).install(rsps)
+def test_a_refused_edit_never_creates_and_deletes_a_comment_on_every_run(
+        fake: FakeJira) -> None:
+    """#13 item 4: Cloud keeps the comment of a refused edit (the next run adopts it, posting
+    and deleting nothing); Data Center edits first, so a refused ticket gets no comment."""
     fake.add_issue("CHK-1")
-    run = adapter(fake, jql="project = CHK")
-    plans = plans_for(run.fetch())
-    fake.fail("PUT", "/issue/CHK-1$", 400, message="Field 'labels' cannot be set.")
-    [result] = run.apply(plans)
-    assert "cannot be set" in (result.error or "")
-    assert fake.comments("CHK-1") == [] and fake.labels("CHK-1") == []
+    fake.fail("PUT", "/issue/CHK-1$", 400, message="Field 'labels' cannot be set.", times=99)
+    for _ in range(2):
+        run = adapter(fake, jql="project = CHK")
+        [result] = run.apply(plans_for(run.fetch()))
+        assert "cannot be set" in (result.error or "")
+    assert fake.count("comment.delete") == 0 and fake.labels("CHK-1") == []
+    assert fake.count("comment.create") == len(fake.comments("CHK-1")) == int(fake.cloud)
 
 
 def test_every_request_has_a_timeout(fake: FakeJira) -> None:

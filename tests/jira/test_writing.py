@@ -131,5 +131,39 @@ def test_no_write_when_only_the_digest_moves_on_data_center(rsps: object) -> Non
     [plan] = plans_for(run.fetch())
     assert run._writer is None and plan.digest
     list(run.apply([plan]))
-    assert [r.op for r in fake.writes] == ["comment.create", "edit"]
-    assert list(fake.writes[1].body) == ["update"]  # DC: the state is in the comment
+    # DC: the state is in the comment, so the labels go first (a refused edit posts nothing)
+    assert [r.op for r in fake.writes] == ["edit", "comment.create"]
+    assert list(fake.writes[0].body) == ["update"]
+
+
+def test_an_oversized_comment_is_summarised_within_jiras_limit(fake: FakeJira) -> None:
+    """#13 item 3: ~100 owned components made a 35,850-character comment Jira refused."""
+    import json
+    from dataclasses import replace
+
+    from tests.comment.test_limits import big_comment
+
+    fake.add_issue("CHK-1")
+    run = adapter(fake, jql="project = CHK")
+    [plan] = plans_for(run.fetch())
+    [result] = run.apply([replace(plan, body=big_comment(150))])
+    assert result.ok and fake.labels("CHK-1") == ["aligner:untraced"]
+    [comment] = fake.comments("CHK-1")
+    body = comment["body"]
+    stored = json.dumps(body) if fake.cloud else body
+    assert 20_000 < len(stored) <= 32_767 and "more." in str(body)
+
+
+def test_a_refused_comment_never_blocks_the_labels(fake: FakeJira) -> None:
+    """#13 item 3: the labels go on although the comment fails; the next run retries it."""
+    fake.add_issue("CHK-1")
+    fake.fail("POST", "/issue/CHK-1/comment$", 400, message="comment too long", times=99)
+    run = adapter(fake, jql="project = CHK")
+    [result] = run.apply(plans_for(run.fetch()))
+    assert "too long" in (result.error or "")
+    assert fake.labels("CHK-1") == ["aligner:untraced"] and fake.comments("CHK-1") == []
+    fake.faults.clear()
+    again = adapter(fake, jql="project = CHK")
+    [retry] = plans_for(again.fetch())
+    assert retry.comment == CREATE and retry.add_labels == ()
+    assert [r.ok for r in again.apply([retry])] == [True] and len(fake.comments("CHK-1")) == 1

@@ -191,3 +191,21 @@ def test_a_fresh_adapter_can_apply_plans_read_by_another(fake: FakeLinear,
     plans = plans_for(read_all(make_adapter()), ws.aligned_projects)
     assert all(r.ok for r in make_adapter().apply(plans))  # no page cache: labels by name
     assert UNTRACED not in fake.label_names(moved) and not own_comments(fake, moved)
+
+
+def test_an_oversized_comment_is_summarised(fake: FakeLinear,
+                                            make_adapter: AdapterFactory) -> None:
+    """#13 item 3: a comment past Linear's (conservative) limit summarises, labels land."""
+    from dataclasses import replace
+
+    from aligner_adapters.linear.state import COMMENT_LIMIT
+    from tests.comment.test_limits import big_comment
+
+    ws = build(fake, issues=3)
+    adapter = make_adapter()
+    plan = plans_for(read_all(adapter), ws.aligned_projects)[0]
+    [result] = adapter.apply([replace(plan, body=big_comment(150))])
+    assert result.ok and UNTRACED in fake.label_names(plan.item.key)
+    (comment,) = own_comments(fake, plan.item.key)
+    assert len(comment["body"]) <= COMMENT_LIMIT + 100 and "more." in comment["body"]
+    assert digest_of(comment["body"]) == "AL101"

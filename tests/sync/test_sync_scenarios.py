@@ -163,7 +163,8 @@ def test_killed_between_comment_and_state_converges_without_duplicate(
     tracker.interrupt_state_write("T-2")
     with pytest.raises(KeyboardInterrupt):
         tracker.sync()
-    assert len(tracker.aligner_comments("T-2")) == 1 and tracker.labels("T-2") == []
+    # Cloud posts its comment before the edit that records it; Data Center edits first
+    assert len(tracker.aligner_comments("T-2")) <= 1 and tracker.labels("T-2") == []
     assert tracker.sync().complete
     assert all(flagged(tracker)[k] == (["aligner:untraced"], 1) for k in UNTRACED)
 
