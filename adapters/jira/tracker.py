@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aligner.plugins.adapter import Adapter, AdapterContext, TrackerSettings
 
 ISSUE_KEY = r"[A-Za-z][A-Za-z0-9_]*-\d+"
+LABEL_MAX = 255  # Jira refuses a longer label, and any label with whitespace in it
 
 
 class JiraTracker:
@@ -48,6 +49,20 @@ class JiraTracker:
                now: float) -> WebhookEvent | None:
         """A signed webhook delivery (the optional WebhookVerifier capability)."""
         return webhooks.verify(headers, body, secret, now)
+
+    def check_writeback(self, label_prefix: str, waive_label: str,
+                        labels: Iterable[str]) -> list[tuple[str, str]]:
+        """Labels Jira would refuse on every edit (the optional WritebackCheck capability)."""
+        found: list[tuple[str, str]] = []
+        for setting, value in (("label_prefix", label_prefix), ("waive_label", waive_label)):
+            if any(ch.isspace() for ch in value):
+                found.append((setting, f"{value!r}: Jira labels cannot contain spaces"))
+        longest = max([waive_label, *labels], key=len)
+        if len(longest) > LABEL_MAX:
+            setting = "waive_label" if longest == waive_label else "label_prefix"
+            found.append((setting, f"makes the label {longest[:40]!r}… of {len(longest)} "
+                                   f"characters: Jira labels hold at most {LABEL_MAX}"))
+        return found
 
     def selector_keys(self, kind: str, value: str) -> tuple[str, ...]:
         """Allocation buckets and waivers: `projects`/`components` as this tracker's handles."""

@@ -8,6 +8,7 @@ shape errors first, and when the shape is sound, every reference, rule, owns and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from aligner.model.schema import OperatingModel
 from aligner.model.yamlsource import YamlDocument, load_yaml, parse_yaml
 from aligner.plugins.adapter import TrackerSettings
 from aligner.plugins.registry import adapter_names, link_schemes, rule_classes, trackers
-from aligner.plugins.tracker import Claim
+from aligner.plugins.tracker import Claim, WritebackCheck
 
 MAX_ERRORS = 20  # past this, the first errors are usually the cause of the rest
 
@@ -70,6 +71,7 @@ def config_from_document(doc: YamlDocument, text: str) -> LoadedConfig:
         errors.append(exc)
     waiver_codes = _waiver_codes(doc, model, rules, errors)
     trackers = _trackers(doc, model, errors)
+    errors += _writeback_checks(doc, model, trackers, rules)
     raise_all(doc, errors)
     assert rule_set is not None  # raise_all raised otherwise
     return LoadedConfig(file, model, rule_set, trackers, waiver_codes, text, claims)
@@ -119,6 +121,21 @@ def _trackers(doc: YamlDocument, model: OperatingModel,
         except ConfigError as exc:
             errors.append(exc)
     return out
+
+
+def _writeback_checks(doc: YamlDocument, model: OperatingModel, configured: Iterable[str],
+                      rules: dict[str, type[Rule]]) -> list[ConfigError]:
+    """What each configured tracker refuses in `writeback` (its optional WritebackCheck)."""
+    writeback = model.writeback
+    labels = sorted(writeback.label_prefix + rule.name for rule in rules.values())
+    errors: list[ConfigError] = []
+    for name in configured:
+        plugin = trackers().get(name)
+        if isinstance(plugin, WritebackCheck):
+            errors += [doc.error(("writeback", setting), f"{message} (trackers.{name})")
+                       for setting, message in plugin.check_writeback(
+                           writeback.label_prefix, writeback.waive_label, labels)]
+    return errors
 
 
 def _claims(doc: YamlDocument, model: OperatingModel,

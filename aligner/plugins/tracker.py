@@ -154,3 +154,16 @@ class ContainerNoun(Protocol):
     project" on Linear). Without it the core says "parent"."""
 
     container: str
+
+
+@runtime_checkable
+class WritebackCheck(Protocol):
+    """Optional: the tracker's rules for what aligner writes back, checked at load time so
+    `aligner validate` refuses settings the tracker would refuse on every run (a label with
+    a space, a label too long). `labels` are every managed label the configured prefix makes
+    (one per installed rule name). Returns (setting under `writeback`, message) pairs; none
+    when the settings suit the tracker."""
+
+    def check_writeback(self, label_prefix: str, waive_label: str,
+                        labels: Iterable[str]) -> list[tuple[str, str]]:
+        ...
