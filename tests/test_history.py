@@ -90,7 +90,7 @@ def test_sync_runs_show_up_in_history(tmp_path: Path) -> None:
     code, out, _ = invoke("--state", str(state), "--format", "json")
     runs = json.loads(out)
     assert code == 0 and len(runs) == 2
-    assert runs[-1]["by_team"]["payments"] == 0.55 and runs[-1]["aligned_ratio"] == 0.7473
+    assert runs[-1]["by_team"]["payments"] == 0.55 and runs[-1]["aligned_ratio"] == 0.7765
     assert runs[-1]["delta"] is False
     text = invoke("--state", str(state))[1]
     assert "payments" in text and "55%" in text and "Since run 1: overall +0 pts" in text

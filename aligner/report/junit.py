@@ -47,8 +47,9 @@ def _cases(report: RunReport) -> dict[str, list[Case]]:
     """Suite name -> test cases (name, findings), items in natural key order."""
     by_item: dict[str, list[Finding]] = defaultdict(list)
     run_level: dict[str, list[Finding]] = defaultdict(list)
+    items = {outcome.key for outcome in report.evaluation.outcomes}
     for finding in report.evaluation.findings:
-        if finding.item is not None:
+        if finding.item in items:  # model-level findings (an objective, a pillar) are run-level
             by_item[finding.item].append(finding)
         else:
             run_level[finding.team or RUN].append(finding)
