@@ -306,8 +306,10 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
                            max_writes=max_writes, full=full, state_path=state_path,
                            progress=cli_progress())
     # every format carries the plan (text, JSON `sync`, Markdown "Planned changes")
+    history = recent_runs(state_path)  # a real run is its last record: "this run" instead
     report = build_report(outcome.config, outcome.evaluation, fail_on, sync=outcome,
-                          show_comments=show_comments)
+                          show_comments=show_comments,
+                          history=history if outcome.dry_run else history[:-1])
     write_reports(report, targets)
     sys.exit(report.exit_code)
 
