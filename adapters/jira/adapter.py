@@ -10,6 +10,7 @@ from typing import Any
 from aligner.comment.document import Comment
 from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError
+from aligner.pacing import pacer_for
 from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
 from aligner.sync.plan import ItemPlan
@@ -45,8 +46,10 @@ class JiraAdapter:
         credentials = settings.credentials(context.env)
         session = context.options.get("jira_session") or build_session(
             settings.url, credentials, settings.timeout_seconds)
-        self.transport = JiraTransport(settings.url, session, retry_policy(context.options),
-                                       credentials.secrets())
+        pacer = pacer_for(context.options, settings.concurrency)  # shared by every worker
+        self.transport = JiraTransport(settings.url, session,
+                                       retry_policy(context.options, pacer),
+                                       credentials.secrets(), pacer)
         self._site: Site | None = None
         self._field_ids: FieldIds | None = None
         self._known: dict[str, BacklogItem | None] = {}  # key -> item, None = does not exist

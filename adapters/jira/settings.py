@@ -60,6 +60,9 @@ class JiraSettings(TrackerSettings):
     deployment: Literal["auto", "cloud", "datacenter"] = "auto"
     page_size: int = Field(default=100, ge=1, le=1000)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # requests in flight at once (sync --concurrency overrides); see README "Concurrency":
+    # well under Jira Cloud's per-endpoint burst limits, and paced down when it throttles
+    concurrency: int = Field(default=8, ge=1, le=32)
 
     @field_validator("url")
     @classmethod

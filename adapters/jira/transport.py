@@ -9,6 +9,7 @@ POST whose outcome is unknown is never re-sent blindly by a layer that cannot ch
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -20,8 +21,10 @@ from jira.exceptions import JIRAError
 
 from aligner.deadline import default_deadline, with_deadline
 from aligner.errors import AuthError, RetriableError, TrackerError
+from aligner.pacing import Pacer
 from aligner.retry import RetryPolicy, call_with_retry
 
+from .ratelimit import scopes, signal
 from .settings import Credentials
 
 T = TypeVar("T")
@@ -48,12 +51,17 @@ class OutcomeUnknown(TrackerError):
     """A non-idempotent write got no clear answer (timeout, dropped connection, 5xx)."""
 
 
-def retry_policy(options: Mapping[str, Any]) -> RetryPolicy:
-    """The run's policy; tests inject `sleep` (and `jitter`) so nothing really waits."""
+def retry_policy(options: Mapping[str, Any], pacer: Pacer | None = None) -> RetryPolicy:
+    """The run's policy; tests inject `sleep` (and `jitter`) so nothing really waits.
+
+    With a `pacer`, the retry layer sleeps through the pacer's clock, so a Retry-After the
+    pacer recorded has passed for it too once the throttled request waited it out.
+    """
     policy = options.get("retry_policy")
     if isinstance(policy, RetryPolicy):
         return policy
-    kwargs: dict[str, Any] = {"sleep": options.get("sleep", time.sleep)}
+    kwargs: dict[str, Any] = {"sleep": pacer.sleep if pacer else options.get("sleep",
+                                                                               time.sleep)}
     if "jitter" in options:
         kwargs["jitter"] = options["jitter"]
     return RetryPolicy(**kwargs)
@@ -76,16 +84,37 @@ def build_session(base_url: str, credentials: Credentials, timeout: float,
 
 
 class JiraTransport:
-    """Sends requests, counts them, and turns every failure into one of our error types."""
+    """Sends requests, counts them, and turns every failure into one of our error types.
+
+    Thread-safe: workers share it; every attempt takes a slot from the `pacer`, which learns
+    from each answer's rate-limit headers (ratelimit.py).
+    """
 
     def __init__(self, base_url: str, session: requests.Session, policy: RetryPolicy,
-                 secrets: tuple[str, ...] = ()) -> None:
+                 secrets: tuple[str, ...] = (), pacer: Pacer | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.policy = policy
         self.secrets = secrets
+        self.pacer = pacer or Pacer(1, sleep=policy.sleep)
         self.requests = 0
-        self.writes = 0
+        self.total_writes = 0
+        self._count = threading.Lock()
+        self._mine = threading.local()  # per-thread write count: see `writes`
+
+    @property
+    def writes(self) -> int:
+        """Write requests sent by the calling thread: a worker's count before and after one
+        plan is that plan's own, whatever the other workers send meanwhile."""
+        return int(getattr(self._mine, "writes", 0))
+
+    def _counted(self, method: str, path: str) -> None:
+        write = method != "GET" and not path.endswith(READ_POSTS)
+        with self._count:
+            self.requests += 1
+            self.total_writes += write
+        if write:
+            self._mine.writes = self.writes + 1
 
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              body: Any = None, what: str = "") -> Any:
@@ -99,18 +128,19 @@ class JiraTransport:
     def send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              body: Any = None, idempotent: bool = True) -> Any:
         """One attempt; returns the decoded JSON body (None when empty)."""
-        self.requests += 1
-        if method != "GET" and not path.endswith(READ_POSTS):
-            self.writes += 1
-        try:
-            response = self.session.request(method, self.base_url + path, params=params,
-                                            data=None if body is None else json.dumps(body))
-        except requests.RequestException as error:
-            raise self._no_answer(method, path, error, idempotent) from None
-        except JIRAError as error:  # the library's session raises it for any non-2xx answer
-            if not isinstance(error.response, requests.Response):
-                raise TrackerError(f"{method} {path}: no response") from None
-            response = error.response
+        with self.pacer.slot(scopes(method, path)):
+            self._counted(method, path)
+            try:
+                response = self.session.request(method, self.base_url + path, params=params,
+                                                data=None if body is None else json.dumps(body))
+            except requests.RequestException as error:
+                raise self._no_answer(method, path, error, idempotent) from None
+            except JIRAError as error:  # the library's session raises it for any non-2xx
+                if not isinstance(error.response, requests.Response):
+                    raise TrackerError(f"{method} {path}: no response") from None
+                response = error.response
+        self.pacer.observe(signal(method, path, response.status_code, response.headers,
+                                  _retry_after(response)))
         if not response.ok:
             raise self._classify(method, path, response, idempotent)
         return self._decode(method, path, response, idempotent)

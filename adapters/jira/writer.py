@@ -18,6 +18,7 @@ from aligner.comment.document import Comment
 from aligner.errors import AuthError, RetriableError, TrackerError
 from aligner.plugins.adapter import WriteResult
 from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
+from aligner.workers import ordered
 
 from .mapping import STATE_PROPERTY
 from .paging import offset_pages
@@ -51,7 +52,9 @@ class JiraWriter:
         for window in windows(plans):
             if self.site.cloud and not recover:  # recovery lists each issue's comments anyway
                 self.look_before_posting(window, listed_short)
-            yield from self.apply_window(window, recover, listed_short)
+            # one worker applies one ticket's plan, in order; results stay in plan order
+            yield from ordered(self.transport.pacer.ceiling, lambda plan: next(
+                self.apply_window([plan], recover, listed_short)), window, first_alone=True)
 
     def look_before_posting(self, plans: Sequence[ItemPlan],
                             listed_short: frozenset[str] = frozenset()) -> None:

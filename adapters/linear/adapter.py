@@ -9,6 +9,7 @@ from datetime import datetime
 from aligner.comment.document import Comment, render_markdown
 from aligner.comment.limits import summarise
 from aligner.engine.items import BacklogItem
+from aligner.pacing import pacer_for
 from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
 from aligner.retry import RetryPolicy
@@ -34,11 +35,11 @@ class LinearAdapter:
     def __init__(self, settings: LinearSettings, context: AdapterContext) -> None:
         options = context.options
         credential = settings.api_key_env or settings.oauth_token_env or ""
+        pacer = pacer_for(options, settings.concurrency)  # shared by every worker
         self._http = LinearHTTP(settings.url, settings.authorization(context.env),
                                 timeout=settings.timeout, credential=credential,
-                                clock=options.get("clock", time.time))
-        policy = options.get("retry_policy") or RetryPolicy(
-            sleep=options.get("sleep", time.sleep))
+                                clock=options.get("clock", time.time), pacer=pacer)
+        policy = options.get("retry_policy") or RetryPolicy(sleep=pacer.sleep)
         self._reader = LinearReader(self._http, policy, list(settings.teams), self.name,
                                     context.label_prefix, context.waive_label)
         sender = Sender(self._http, policy, readback=self._reader)

@@ -23,6 +23,9 @@ class LinearSettings(TrackerSettings):
     teams: list[str] = Field(min_length=1)  # team keys, e.g. [CHK, PAY]
     url: str = DEFAULT_URL
     timeout: float = Field(default=30.0, gt=0, le=300)  # seconds, per HTTP request
+    # requests in flight at once (sync --concurrency overrides); see README "Concurrency":
+    # Linear's budgets are per hour, so concurrency only shortens the wall time
+    concurrency: int = Field(default=6, ge=1, le=16)
 
     @field_validator("teams")
     @classmethod

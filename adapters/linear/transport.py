@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from graphql.execution.values import get_variable_values
 from aligner.deadline import default_deadline, with_deadline
 from aligner.errors import AuthError, RetriableError, TrackerError
 from aligner.logs import redact_payload
+from aligner.pacing import Pacer, Signal
+
+from .ratelimit import signal
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +79,23 @@ def check_variables(request: GraphQLRequest, variables: Mapping[str, Any]) -> No
 
 
 class LinearHTTP:
-    """POSTs GraphQL documents; counts requests; raises classified errors."""
+    """POSTs GraphQL documents; counts requests; raises classified errors.
+
+    Thread-safe: workers share it; every request takes a slot from the `pacer`, which learns
+    from each answer's budget headers (ratelimit.py).
+    """
 
     def __init__(self, url: str, authorization: str, *, timeout: float, credential: str,
-                 clock: Callable[[], float] = time.time, deadline: float | None = None) -> None:
+                 clock: Callable[[], float] = time.time, deadline: float | None = None,
+                 pacer: Pacer | None = None) -> None:
         self.url = url
         self.timeout = timeout  # each socket read; `deadline` (4 x by default): each request
         self.credential = credential  # the env var's name, for messages
         self.clock = clock
+        self.pacer = pacer or Pacer(1)
         self.requests = 0
+        self.complexity = 0.0  # points the answers reported (X-Complexity), for benchmarks
+        self._count = threading.Lock()
         self._session = with_deadline(requests.Session(), deadline or default_deadline(timeout))
         self._session.headers.update({"Authorization": authorization,
                                       "Content-Type": "application/json",
@@ -94,14 +106,17 @@ class LinearHTTP:
         request = prepare(source)
         check_variables(request, variables)
         body = json.dumps({"query": source, "variables": dict(variables)})
-        self.requests += 1
         name = _operation_name(request)
-        try:
-            response = self._session.post(self.url, data=body, timeout=self.timeout)
-        except requests.RequestException as error:  # refused, dropped, too slow, cut short
-            kind = UncertainWrite if write else RetriableError
-            what = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
-            raise kind(f"Linear {name}: {what} ({type(error).__name__})") from None
+        with self.pacer.slot():
+            with self._count:
+                self.requests += 1
+            try:
+                response = self._session.post(self.url, data=body, timeout=self.timeout)
+            except requests.RequestException as error:  # refused, dropped, too slow, cut short
+                kind = UncertainWrite if write else RetriableError
+                what = ("timed out" if isinstance(error, requests.Timeout)
+                        else "connection failed")
+                raise kind(f"Linear {name}: {what} ({type(error).__name__})") from None
         log.debug("Linear %s: HTTP %s", name, response.status_code)
         return self._classify(name, response, write)
 
@@ -112,8 +127,11 @@ class LinearHTTP:
         codes = {_code(e) for e in errors}
         status = response.status_code
         if status == 429 or codes & THROTTLE_CODES:
+            wait = self._wait(response)
+            self.pacer.observe(Signal(throttled=True, wait=wait))
             raise RetriableError(f"Linear {name}: rate limited (HTTP {status})",
-                                 retry_after=self._wait(response))
+                                 retry_after=wait)
+        self._observe(response)
         if status in (401, 403) or codes & AUTH_CODES:
             raise AuthError(f"Linear refused the credentials in {self.credential} "
                             f"(HTTP {status}): {_messages(errors) or 'not authorised'}; check "
@@ -128,6 +146,12 @@ class LinearHTTP:
         if errors and not write:
             raise TrackerError(f"Linear {name}: {_messages(errors)}")
         return Reply(data if isinstance(data, dict) else None, errors)
+
+    def _observe(self, response: requests.Response) -> None:
+        """Tell the pacer how much budget is left; count the points this request cost."""
+        with self._count:
+            self.complexity += _number(response.headers.get("X-Complexity")) or 0.0
+        self.pacer.observe(signal(response.headers, self.clock()))
 
     def _scrub(self, error: dict[str, Any]) -> dict[str, Any]:
         """A server or proxy may echo the key back anywhere in an error (a `message` that is a

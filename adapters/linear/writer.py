@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aligner.plugins.adapter import WriteResult
 from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
+from aligner.workers import ordered
 
 from .documents import WRITE_BATCH_ITEMS
 from .labels import LabelBook, Need
@@ -41,14 +42,23 @@ class Writer:
             return
         resolved = self.labels.ensure({need for p in plans for need in self._needs(p)})
         prepared = [self._prepare(i, plan, resolved) for i, plan in enumerate(plans)]
-        stopped: str | None = None
-        for start in range(0, len(prepared), WRITE_BATCH_ITEMS):
-            batch = prepared[start:start + WRITE_BATCH_ITEMS]
+        batches = [prepared[start:start + WRITE_BATCH_ITEMS]
+                   for start in range(0, len(prepared), WRITE_BATCH_ITEMS)]
+        stop: list[str] = []  # the first failed delivery's error: no later batch starts
+
+        def deliver(batch: list[Prepared]) -> tuple[list[Prepared], Delivery, str | None]:
             ops = [op for item in batch for op in item.ops]
-            delivery = Delivery()
-            if ops and stopped is None:
-                delivery = self.sender.run(ops, recover=recover)
-                stopped = delivery.error
+            if not ops or stop:
+                return batch, Delivery(), stop[0] if stop else None
+            delivery = self.sender.run(ops, recover=recover)
+            if delivery.error:
+                stop.append(delivery.error)
+            return batch, delivery, delivery.error
+
+        # batches travel concurrently (an item's operations are all in one batch, in order)
+        # the first batch goes alone: a throttled or refused key stops the run before fan-out
+        for batch, delivery, stopped in ordered(self.sender.http.pacer.ceiling, deliver,
+                                                batches, first_alone=True):
             for item in batch:
                 yield _result(item, delivery, stopped)
 

@@ -33,6 +33,7 @@ import requests
 from .jira_jql import JqlError, evaluate
 from .jira_routes import Answer, Request, Routes
 from .jira_site import CLOUD, DATACENTER, FIELD_LISTS, build_fields, jira_time
+from .latency import serialised
 
 __all__ = ["CLOUD", "DATACENTER", "RECORDED", "FakeJira", "Recorded"]
 
@@ -252,6 +253,7 @@ class FakeJira(Routes):
             rsps.add_callback(method, pattern, callback=self._callback)
         return self
 
+    @serialised
     def _callback(self, prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         parts = urlsplit(prepared.url or "")
         path = parts.path[len(self.base_path):]

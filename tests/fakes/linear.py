@@ -38,6 +38,7 @@ from graphql import (
     validate,
 )
 
+from .latency import serialised
 from .linear_complexity import MAX_COMPLEXITY, complexity
 from .linear_graph import Record, Store, attach_resolvers
 from .linear_mutations import attach_mutations
@@ -119,6 +120,7 @@ class FakeLinear(Builders):
     def fail(self, kind: str, on: str = "any", times: int = 1, wait: float = 30.0) -> None:
         self.faults.extend(Fault(kind, on, wait) for _ in range(times))
 
+    @serialised
     def _handle(self, request: Any) -> tuple[int, dict[str, str], str]:
         payload = json.loads(request.body)
         source, variables = payload["query"], payload.get("variables") or {}

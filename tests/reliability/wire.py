@@ -22,6 +22,7 @@ from typing import Any
 import requests
 import responses
 
+from tests.fakes.latency import serialised
 from tests.sync.harness import Harness
 from tests.sync.jira_harness import JiraHarness
 
@@ -109,6 +110,7 @@ class Wire:
     def writes(self) -> int:
         return sum(1 for *_, what in self.seen if what == "write")
 
+    @serialised
     def __call__(self, request: requests.PreparedRequest) -> Answer:
         if len(self.seen) > self.limit:
             raise AssertionError(f"more than {self.limit} requests: a retry or paging loop")
