@@ -16,6 +16,7 @@ from .trackers import AS_OF, add_item, comment_bodies, tracker, write_model
 
 __all__ = ["tracker"]
 WAIVE = "aligner:waive `x` [y](http://evil.com) @here"
+WAIVE_JIRA = WAIVE.replace(" ", "")  # Jira labels hold no spaces: validate refuses them
 
 
 def wiki_injections(body: str) -> list[str]:
@@ -41,7 +42,8 @@ def test_hostile_text_in_posted_comments_stays_text(tracker: Harness) -> None:
     def hostile_model(model: dict[str, Any]) -> None:
         model["teams"] += [{"id": f"team {n} {text}", "owns": {"labels": [f"area{n}:{text}"]}}
                            for n, text in enumerate(HOSTILE_SAMPLES)]
-        model["writeback"] = {"waive_label": WAIVE}
+        jira = tracker.flavour.startswith("jira")  # type: ignore[attr-defined]
+        model["writeback"] = {"waive_label": WAIVE_JIRA if jira else WAIVE}
 
     config = write_model(tracker, hostile_model)
     with tracker.running():
