@@ -284,11 +284,14 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_STATE, show_default=True, help="The local state store.")
 @click.option("--show-comments", is_flag=True, help="With --dry-run: print each comment too.")
+@click.option("--concurrency", type=click.IntRange(min=1, max=32), default=None,
+              help="Requests in flight per tracker (default: trackers.<name>.concurrency; "
+                   "1: one at a time).")
 @one_line_errors
 def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
          output: Path | None, reports: tuple[ReportTarget, ...], fail_on: str, dry_run: bool,
          max_writes: int | None, full: bool, state_path: Path,
-         show_comments: bool) -> None:
+         show_comments: bool, concurrency: int | None) -> None:
     """Check, then write flags (labels and one comment) onto the tickets, and clear fixed ones.
 
     \b
@@ -304,6 +307,7 @@ def sync(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
     with failure_reports(targets):
         outcome = run_sync(config, sources=sources, as_of=as_date(as_of), dry_run=dry_run,
                            max_writes=max_writes, full=full, state_path=state_path,
+                           concurrency=concurrency,
                            progress=cli_progress())
     # every format carries the plan (text, JSON `sync`, Markdown "Planned changes")
     history = recent_runs(state_path)  # a real run is its last record: "this run" instead

@@ -74,14 +74,19 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
              dry_run: bool = False, max_writes: int | None = None, full: bool = False,
              state_path: Path = DEFAULT_STATE, env: Mapping[str, str] | None = None,
              options: Mapping[str, Any] | None = None,
-             progress: ProgressCallback | None = None) -> SyncOutcome:
+             progress: ProgressCallback | None = None,
+             concurrency: int | None = None) -> SyncOutcome:
     """Check the backlog and bring every ticket's flags in line with its findings.
+
+    `concurrency` (`sync --concurrency N`) overrides each tracker's `concurrency` setting.
 
     A dry run writes nothing anywhere, not even the state store: it reads the cursors only if
     the store already exists, and takes no lock.
     """
     config = load_config(config_path)
     day = as_of or date.today()
+    if concurrency is not None:  # the adapters' options carry it (aligner.pacing)
+        options = {**(options or {}), "concurrency": concurrency}
     adapters = open_adapters(config, sources, env, options)
     mark = fingerprint(config, day)
     budget = config.model.writeback.max_writes if max_writes is None else max_writes
