@@ -12,10 +12,11 @@ from typing import Any
 
 from aligner.errors import TrackerError
 
+from . import parallel
 from .fields import FieldIds, resolve_from_field_list
 from .jql import ISSUE_KEY, keys_query, missing_keys_named
 from .mapping import STATE_PROPERTY
-from .paging import offset_pages, token_pages
+from .paging import offset_pages
 from .settings import CLOUD, DATACENTER
 from .transport import BadRequest, JiraTransport
 
@@ -80,9 +81,9 @@ def search(site: Site, jql: str, fields: Sequence[str], page_size: int, *,
                 params["nextPageToken"] = token
             return call("GET", "/rest/api/3/search/jql", params=params, what="Jira search")
 
-        pages = token_pages(cloud_page)
+        pages = parallel.cloud_pages(site, cloud_page, jql, fields, properties)
     else:
-        pages = offset_pages(lambda start: call(
+        pages = parallel.dc_pages(site, lambda start: call(
             "GET", "/rest/api/2/search", params={**common, "startAt": start},
             what="Jira search"))
     for page in pages:

@@ -165,7 +165,9 @@ class Routes:
                 offset = -1
             if offset < 0:
                 return _error(400, "The provided next page token is invalid or expired.")
-        size = min(int(query.get("maxResults", 50)), self.max_page)
+        # ids only: Cloud grants up to 5,000 per page (the search/jql documentation)
+        ids_only = set(_csv(query.get("fields"))) <= {"id", "key"}
+        size = min(int(query.get("maxResults", 50)), 5000 if ids_only else self.max_page)
         page = found[offset:offset + size]
         answer: dict[str, Any] = {"issues": [
             self.issue_view(i, _csv(query.get("fields")) or ["id"], _csv(query.get("properties")),
