@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
 from aligner.sync.plan import ItemPlan
 
+from . import scope
 from .discovery import discover
 from .fields import FieldIds
 from .jql import scoped
@@ -114,6 +115,22 @@ class JiraAdapter:
         if self.site.cloud:
             return adf_text(fitted_adf(comment))
         return fitted_wiki(comment)
+
+    def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """The items among `keys` the JQL still selects, open or done (backlog mirror, serve)."""
+        for item in scope.refetch_items(self.site, self.settings.jql, keys, self._fields(),
+                                        self._item):
+            self._known[item.key] = item
+            yield item
+
+    def scope_exits(self, labels: Collection[str]) -> Iterator[BacklogItem]:
+        """Tickets with aligner's labels that the scope does not evaluate (one search)."""
+        return scope.exit_items(self.site, self.settings.jql, labels, self._fields(),
+                                self.settings.page_size, self._item)
+
+    def scope_keys(self) -> Iterator[str]:
+        """Every key the scope evaluates, ids only (up to 5,000 per page on Cloud)."""
+        return scope.scope_keys(self.site, self.settings.jql)
 
     def discover(self) -> Discovery:
         """Projects, components and open epics for `aligner init --from jira` (read-only).

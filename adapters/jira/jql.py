@@ -38,6 +38,9 @@ def split_order_by(jql: str) -> tuple[str, str]:
     return jql[:cut].strip(), jql[cut:].strip()
 
 
+OPEN = "statusCategory != Done"  # what aligner evaluates
+
+
 def scoped(jql: str, since: datetime | None, now: datetime) -> str:
     """The user's JQL, narrowed to items updated since `since` (minus an overlap), ordered.
 
@@ -75,3 +78,20 @@ def missing_keys_named(messages: Iterable[str], asked: Iterable[str]) -> set[str
             if word.upper() in asked_upper:
                 named.add(asked_upper[word.upper()])
     return named
+
+
+def in_scope(jql: str) -> str:
+    """What the scope evaluates: the user's JQL (its ORDER BY dropped), open items only."""
+    where = split_order_by(jql)[0]
+    return f"({where}) AND {OPEN}" if where else OPEN
+
+
+def exits_query(jql: str, labels: Iterable[str]) -> str:
+    """Tickets carrying any of aligner's `labels` that the scope does not evaluate."""
+    quoted = ", ".join(quote(label) for label in labels)
+    return f"labels in ({quoted}) AND NOT ({in_scope(jql)}) ORDER BY key ASC"
+
+
+def quote(value: str) -> str:
+    """A JQL string literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

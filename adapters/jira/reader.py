@@ -23,6 +23,8 @@ from .transport import BadRequest, JiraTransport
 BASE_FIELDS = ("summary", "status", "project", "parent", "labels", "components", "updated",
                "issuetype")
 BATCH = 100  # bulkfetch takes at most 100 keys; the same keeps a DC `key in` URL short
+ID_PAGE = 5000  # Cloud's /search/jql grants up to 5,000 per page when only ids are asked for
+DC_ID_PAGE = 1000
 PROBE_PATH = "/rest/api/2/serverInfo"  # both deployments serve v2; only Cloud serves v3
 
 
@@ -110,12 +112,36 @@ def _bulkfetch(site: Site, keys: Sequence[str], fields: Sequence[str]) -> list[A
     return list((answer or {}).get("issues") or ())  # unknown keys come back in issueErrors
 
 
-def _search_keys(site: Site, keys: Sequence[str], fields: Sequence[str]) -> list[Any]:
+def refetch(site: Site, scope: str, keys: Sequence[str], fields: Sequence[str]) -> Iterator[Any]:
+    """Issues among `keys` that the JQL `scope` still selects, in batches of BATCH keys:
+    `(<scope>) AND key in (...)`. Keys out of scope or deleted are simply not returned."""
+    wellformed = [key for key in keys if ISSUE_KEY.match(key)]
+    for start in range(0, len(wellformed), BATCH):
+        batch = wellformed[start:start + BATCH]
+        if site.cloud:  # Cloud's search ignores keys that do not exist (validation is lenient)
+            jql = f"({scope}) AND {keys_query(batch)}" if scope else keys_query(batch)
+            yield from search(site, jql, fields, BATCH)
+        else:
+            yield from _search_keys(site, batch, fields, scope)
+
+
+def listed_keys(site: Site, scope: str) -> Iterator[str]:
+    """Every key the JQL selects, ids only: Cloud pages of up to ID_PAGE ids, DC offset
+    pages of DC_ID_PAGE keys (DC caps `maxResults` at 1,000 by default)."""
+    size = ID_PAGE if site.cloud else DC_ID_PAGE
+    for issue in search(site, f"{scope} ORDER BY key ASC", ("id",), size, properties=()):
+        if isinstance(issue, dict) and isinstance(issue.get("key"), str):
+            yield issue["key"]
+
+
+def _search_keys(site: Site, keys: Sequence[str], fields: Sequence[str],
+                 scope: str = "") -> list[Any]:
     """DC: `key in (...)` with validation off; if the site still refuses a missing key,
     drop the keys its message names, else split the batch until the culprit is alone."""
     if not keys:
         return []
-    params = {"jql": keys_query(keys), "fields": ",".join(fields), "validateQuery": "false",
+    jql = f"({scope}) AND {keys_query(keys)}" if scope else keys_query(keys)
+    params = {"jql": jql, "fields": ",".join(fields), "validateQuery": "false",
               "maxResults": len(keys)}
     try:
         return [issue for page in offset_pages(lambda start: site.transport.call(
@@ -126,6 +152,7 @@ def _search_keys(site: Site, keys: Sequence[str], fields: Sequence[str]) -> list
             return []  # the one key Jira refuses does not exist for us: a broken link
         named = missing_keys_named(error.messages, keys)
         if named:
-            return _search_keys(site, [k for k in keys if k not in named], fields)
+            return _search_keys(site, [k for k in keys if k not in named], fields, scope)
         half = len(keys) // 2
-        return _search_keys(site, keys[:half], fields) + _search_keys(site, keys[half:], fields)
+        return (_search_keys(site, keys[:half], fields, scope)
+                + _search_keys(site, keys[half:], fields, scope))

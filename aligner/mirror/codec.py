@@ -1,33 +1,33 @@
 """BacklogItem <-> JSON for the mirror: every field, holders, areas and flags included.
 
-Compact on purpose (short keys, defaults left out): at 100k items the mirror's size is mostly
-these documents. `decode` refuses what it cannot read with ValueError, so a damaged row is a
-reason to rebuild the mirror, never a crash.
+Compact on purpose (defaults left out): at 100k items the mirror's size is mostly these
+documents. Fields are found with `dataclasses.fields`, so a field added to BacklogItem is
+stored without a change here (scalars and tuples of strings as they are; holders, areas and
+flags have their own shapes). `decode` refuses what it cannot read with ValueError, so a
+damaged row is a reason to rebuild the mirror, never a crash.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING, fields
 from typing import Any
 
-from aligner.engine.items import ISSUE, NO_FLAGS, AreaRef, BacklogItem, HolderRef, TicketFlags
+from aligner.engine.items import AreaRef, BacklogItem, HolderRef, TicketFlags
+
+_COLUMNS = ("key", "source", "in_scope")  # stored in their own columns
+_FIELDS = [f for f in fields(BacklogItem) if f.name not in _COLUMNS]
+_DEFAULTS = {f.name: f.default for f in _FIELDS if f.default is not MISSING}
 
 
 def encode(item: BacklogItem) -> str:
-    """The item as a compact JSON document (source and key live in their own columns)."""
-    doc: dict[str, Any] = {"t": item.tracker, "n": item.title}
-    if item.kind != ISSUE:
-        doc["k"] = item.kind
-    if not item.open:
-        doc["o"] = 0
-    optional = {"u": item.url, "i": item.id, "ob": item.objective_ref, "up": item.updated}
-    doc.update((name, value) for name, value in optional.items() if value is not None)
-    lists = {"p": list(item.parents), "r": list(item.refs), "l": list(item.labels),
-             "h": [[h.key, h.label] for h in item.holders],
-             "a": [[a.kind, a.name, list(a.keys)] for a in item.areas]}
-    doc.update((name, value) for name, value in lists.items() if value)
-    if item.flags != NO_FLAGS:
-        doc["f"] = [sorted(item.flags.labels), item.flags.comment_id, item.flags.digest]
+    """The item as a compact JSON document (source, key and scope live in their own columns)."""
+    doc: dict[str, Any] = {}
+    for spec in _FIELDS:
+        value = getattr(item, spec.name)
+        if spec.name in _DEFAULTS and value == _DEFAULTS[spec.name]:
+            continue
+        doc[spec.name] = _plain(spec.name, value)
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -35,22 +35,39 @@ def decode(source: str, key: str, in_scope: bool, text: str) -> BacklogItem:
     """The item a row holds; ValueError when the document is not one `encode` wrote."""
     try:
         doc = json.loads(text)
-        flags = NO_FLAGS
-        if "f" in doc:
-            labels, comment_id, digest = doc["f"]
-            flags = TicketFlags(frozenset(map(str, labels)), _opt(comment_id), _opt(digest))
-        return BacklogItem(
-            key=key, source=source, tracker=str(doc["t"]), title=str(doc.get("n", "")),
-            kind=str(doc.get("k", ISSUE)), open=bool(doc.get("o", 1)), url=_opt(doc.get("u")),
-            id=_opt(doc.get("i")), parents=_strs(doc.get("p")), refs=_strs(doc.get("r")),
-            labels=_strs(doc.get("l")),
-            holders=tuple(HolderRef(str(k), str(lb)) for k, lb in doc.get("h", ())),
-            areas=tuple(AreaRef(str(kind), str(name), _strs(keys))
-                        for kind, name, keys in doc.get("a", ())),
-            objective_ref=_opt(doc.get("ob")), updated=_opt(doc.get("up")), flags=flags,
-            in_scope=in_scope)
+        if not isinstance(doc, dict):
+            raise TypeError("not an object")
+        values = {name: _typed(name, value) for name, value in doc.items()}
+        return BacklogItem(key=key, source=source, in_scope=in_scope, **values)
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as error:
         raise ValueError(f"mirror row {source}:{key} is unreadable ({error})") from None
+
+
+def _plain(name: str, value: Any) -> Any:
+    if name == "holders":
+        return [[h.key, h.label] for h in value]
+    if name == "areas":
+        return [[a.kind, a.name, list(a.keys)] for a in value]
+    if name == "flags":
+        return [sorted(value.labels), value.comment_id, value.digest]
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _typed(name: str, value: Any) -> Any:
+    if name == "holders":
+        return tuple(HolderRef(str(k), str(label)) for k, label in value)
+    if name == "areas":
+        return tuple(AreaRef(str(kind), str(area), _strs(keys)) for kind, area, keys in value)
+    if name == "flags":
+        labels, comment_id, digest = value
+        return TicketFlags(frozenset(map(str, labels)), _opt(comment_id), _opt(digest))
+    if isinstance(value, list):
+        return _strs(value)
+    if isinstance(value, dict):
+        raise TypeError(f"field {name} holds an object")
+    return value
 
 
 def _opt(value: Any) -> str | None:
@@ -58,8 +75,6 @@ def _opt(value: Any) -> str | None:
 
 
 def _strs(values: Any) -> tuple[str, ...]:
-    if values is None:
-        return ()
     if not isinstance(values, list):
         raise TypeError("expected a list")
     return tuple(str(v) for v in values)

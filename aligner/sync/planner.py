@@ -9,7 +9,7 @@ from aligner.comment.compose import build_comment, resolved_comment
 from aligner.comment.document import Comment
 from aligner.engine.evaluate import Evaluation, ItemResult
 from aligner.engine.findings import Finding
-from aligner.engine.items import BacklogItem
+from aligner.engine.items import ISSUE, NO_FLAGS, BacklogItem
 from aligner.model.schema import Writeback
 from aligner.plugins.registry import rule_classes
 from aligner.report.summary import natural_key
@@ -67,3 +67,9 @@ def _evaluated(graph: Mapping[str, BacklogItem], evaluation: Evaluation,
     for outcome in evaluation.outcomes:
         if outcome.source in sources and writeback.writes_for(outcome.team):
             yield graph[outcome.key]
+    # tickets no longer evaluated (closed, out of scope) that still carry aligner's flags
+    # should carry none (DESIGN §6 "Flags follow the ticket out of scope"), whoever holds them
+    for item in graph.values():
+        if (item.source in sources and item.kind == ISSUE and not item.evaluated
+                and item.flags != NO_FLAGS):
+            yield item

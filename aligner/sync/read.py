@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -74,11 +75,13 @@ def _checked(name: str, adapter: object) -> Adapter:
 
 def read(adapters: Mapping[str, Adapter],
             since: Mapping[str, datetime | None] | None = None,
-            progress: Callable[[str, int, bool], None] | None = None) -> Snapshot:
+            progress: Callable[[str, int, bool], None] | None = None,
+            known: dict[str, BacklogItem] | None = None) -> Snapshot:
     """Stream every adapter into one graph, then fetch the ancestors it is missing, once.
 
-    `progress(source, fetched_so_far, done)` is told every PROGRESS_EVERY items (see
-    `aligner.progress`).
+    `known` are items the run already has (the backlog mirror): their keys are not fetched
+    again as ancestors. `progress(source, fetched_so_far, done)` is told every
+    PROGRESS_EVERY items (see `aligner.progress`).
     """
     snapshot = Snapshot(adapters=dict(adapters))
     for name, adapter in adapters.items():
@@ -95,7 +98,8 @@ def read(adapters: Mapping[str, Adapter],
                  time.monotonic() - started, adapter.request_count)
     for name, adapter in adapters.items():
         asked: set[str] = set()
-        missing = _missing_parents(snapshot.graph, name)
+        every = ChainMap(snapshot.graph, known or {})  # mirror items need parents too
+        missing = _missing_parents(every, name)
         while missing:  # ancestors of ancestors too (an initiative above a foreign epic)
             asked |= missing
             found = [replace(item, in_scope=False)
@@ -103,7 +107,7 @@ def read(adapters: Mapping[str, Adapter],
             for item in found:
                 snapshot.graph.setdefault(item.key, item)
             missing = _missing_parents({i.key: i for i in found}, name) - asked
-            missing -= snapshot.graph.keys()
+            missing -= every.keys()
         snapshot.skipped[name] = adapter.skipped
         if adapter.skipped:
             log.warning("%s: %d item(s) skipped: their payload could not be read (see the "

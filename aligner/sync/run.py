@@ -16,7 +16,8 @@ from typing import Any
 
 from aligner import __version__
 from aligner.engine.evaluate import Evaluation, evaluate
-from aligner.mirror.store import StateStore, read_cursors
+from aligner.engine.items import BacklogItem
+from aligner.mirror.store import StateStore
 from aligner.model.load import LoadedConfig, load_config
 from aligner.plugins.adapter import Adapter, WriteResult
 from aligner.progress import ProgressCallback
@@ -24,6 +25,22 @@ from aligner.report.summary import summary
 from aligner.sync.apply import apply, writable_sources
 from aligner.sync.budget import within_budget
 from aligner.sync.gcpause import gc_paused
+from aligner.sync.known import load_known, peek_known, record_reads, record_writes
+from aligner.sync.mirrored import (
+    DEFAULT_RECONCILE_HOURS,
+    Start,
+    fetched,
+    managed_labels,
+    merge,
+    open_only,
+    read_fingerprint,
+    refresh,
+    scope_exits,
+    settle,
+    start,
+    unvouched,
+    written_flags,
+)
 from aligner.sync.plan import ItemPlan
 from aligner.sync.planner import plan
 from aligner.sync.read import Snapshot, open_adapters, read
@@ -44,6 +61,7 @@ class SyncOutcome:
     results: list[WriteResult] = field(default_factory=list)
     dry_run: bool = False
     incremental: dict[str, bool] = field(default_factory=dict)
+    kept: dict[str, BacklogItem] = field(default_factory=dict)  # what the mirror keeps
 
     @property
     def failed(self) -> list[WriteResult]:
@@ -64,7 +82,8 @@ class SyncOutcome:
 
 
 def fingerprint(config: LoadedConfig, as_of: date) -> str:
-    """Cursors are valid only for the same model, rules, aligner version and run date."""
+    """The model, rules, aligner version and run date (kept for callers; the mirror and the
+    cursors are fingerprinted per source by `read_fingerprint`)."""
     codes = ",".join(r.code for r in config.rule_set.rules)
     text = f"{__version__}|{as_of}|{codes}|{config.text}"
     return hashlib.sha256(text.encode()).hexdigest()
@@ -80,34 +99,42 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
 
     `concurrency` (`sync --concurrency N`) overrides each tracker's `concurrency` setting.
 
-    A dry run writes nothing anywhere, not even the state store: it reads the cursors only if
-    the store already exists, and takes no lock.
+    The run evaluates the whole backlog mirror, updated from what it reads. A dry run writes
+    nothing anywhere, not even the state store: it reads the mirror and cursors only if the
+    store already exists, and takes no lock.
     """
     config = load_config(config_path)
     day = as_of or date.today()
     if concurrency is not None:  # the adapters' options carry it (aligner.pacing)
         options = {**(options or {}), "concurrency": concurrency}
     adapters = open_adapters(config, sources, env, options)
-    mark = fingerprint(config, day)
+    marks = {name: read_fingerprint(config, name) for name in adapters}
     budget = config.model.writeback.max_writes if max_writes is None else max_writes
+    started = datetime.now(UTC)
     if dry_run:
-        cursors = read_cursors(state_path, adapters, mark)
-        return prepare(config, adapters, starts(adapters, cursors, full), day, budget,
-                       progress, dry_run=True)
+        begin = start(peek_known(state_path, marks), adapters, full, started, _hours(config))
+        return prepare(config, adapters, begin, day, budget, progress, dry_run=True)
     with StateStore.open(state_path) as state:
-        since = starts(adapters, {n: state.cursor(n, mark) for n in adapters}, full)
-        started = datetime.now(UTC)
-        outcome = prepare(config, adapters, since, day, budget, progress)
+        mirror, known = load_known(state, marks)
+        begin = start(known, adapters, full, started, _hours(config))
+        outcome = prepare(config, adapters, begin, day, budget, progress)
+        cursors = {name: next_cursor(outcome.snapshot, name, known.cursors.get(name), started)
+                   for name in adapters if adapters[name].incremental}
+        record_reads(state, mirror, begin.known, outcome.kept, cursors, marks,
+                     [n for n, c in begin.since.items() if c is None], begin.reconcile,
+                     started)
         recover = state.previous_run_interrupted()
         run_id = state.start_run(sorted(adapters))
         outcome.results = apply(adapters, outcome.to_apply, recover=recover)
+        record_writes(state, written_flags(outcome.to_apply, outcome.results))
         state.finish_run(run_id, "complete" if outcome.complete else "incomplete",
                          run_summary(outcome))
-        if outcome.complete:
-            for name in adapters:
-                state.save_cursor(name, next_cursor(outcome.snapshot, name, since[name],
-                                                    started), mark)
         return outcome
+
+
+def _hours(config: LoadedConfig) -> dict[str, float]:
+    return {name: float(getattr(settings, "reconcile_hours", DEFAULT_RECONCILE_HOURS))
+            for name, settings in config.trackers.items()}
 
 
 def starts(adapters: Mapping[str, Adapter], cursors: Cursors,
@@ -117,29 +144,40 @@ def starts(adapters: Mapping[str, Adapter], cursors: Cursors,
             for name, adapter in adapters.items()}
 
 
-def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], since: Cursors, day: date,
+def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start, day: date,
             budget: int, progress: ProgressCallback | None = None, *,
             dry_run: bool = False) -> SyncOutcome:
-    """Read, evaluate and plan; split the plans by the write budget. Writes nothing."""
+    """Read, evaluate the whole mirror and plan; split the plans by the write budget.
+
+    Writes nothing (`refresh` and the reads only ask the trackers).
+    """
     writable = writable_sources(adapters)
     with gc_paused():  # the run's graph has no cycles to find: see gcpause.py
-        snapshot = read(adapters, since, progress=progress)
-        evaluation = evaluate(config, snapshot.graph, day, fetched=snapshot.total_fetched,
-                              keep=writable)
-        plans = plan(config.model.writeback, snapshot.graph, evaluation, writable)
-    incremental = {name: cursor is not None for name, cursor in since.items()}
-    if any(incremental.values()):  # team shares need the whole backlog: not on a delta
-        evaluation.findings = [f for f in evaluation.findings if f.item is not None]
+        refresh(begin, adapters)
+        snapshot = read(adapters, begin.since, progress=progress, known=begin.base)
+        unvouched(begin, snapshot.graph, adapters)
+        prefix = config.model.writeback.label_prefix
+        exits = scope_exits(adapters, sorted(writable),
+                            managed_labels(prefix, {**begin.base, **snapshot.graph}))
+        graph = merge(begin.base, snapshot.graph, exits)
+        kept = settle(graph, open_only(adapters))
+        evaluation = evaluate(config, graph, day, keep=writable,
+                              fetched=fetched(kept, begin.since, snapshot.fetched))
+        plans = plan(config.model.writeback, graph, evaluation, writable)
+    incremental = {name: cursor is not None for name, cursor in begin.since.items()}
     _, pending = within_budget(plans, budget)
     return SyncOutcome(config, snapshot, evaluation, plans, pending, dry_run=dry_run,
-                       incremental=incremental)
+                       incremental=incremental, kept=kept)
 
 
 def run_summary(outcome: SyncOutcome) -> dict[str, Any]:
-    """What the run history records (history skips incremental runs for team shares)."""
+    """What the run history records. Every run evaluates the whole mirror, so its shares
+    are the team's backlog: how each source was read is kept under `reads`, not under
+    `incremental` (which history leaves out of the team shares)."""
     return {**summary(outcome.evaluation), "writes": outcome.writes,
             "pending": len(outcome.pending), "failed": len(outcome.failed),
-            "incremental": outcome.incremental}
+            "reads": {name: "incremental" if inc else "full"
+                      for name, inc in outcome.incremental.items()}}
 
 
 def next_cursor(snapshot: Snapshot, source: str, previous: datetime | None,

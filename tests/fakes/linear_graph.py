@@ -91,6 +91,7 @@ def relations(store: Store) -> dict[str, dict[str, tuple[str, Callable[[Record],
             "project": ("Project", lambda r: store.projects.get(r.get("projectId") or "")),
             "parent": ("Issue", lambda r: store.issues.get(r.get("parentId") or "")),
             "labels": ("IssueLabel*", lambda r: [store.labels[i] for i in r["labelIds"]]),
+            "state": ("WorkflowState", lambda r: {"type": r["stateType"]}),
             "comments": ("Comment*", lambda r: comments_of(store, r["id"])),
         },
         "Comment": {
@@ -103,7 +104,7 @@ def relations(store: Store) -> dict[str, dict[str, tuple[str, Callable[[Record],
             "initiatives": ("Initiative*",
                             lambda r: [store.initiatives[i] for i in r["initiativeIds"]]),
         },
-        "Initiative": {}, "Team": {}, "User": {},
+        "Initiative": {}, "Team": {}, "User": {}, "WorkflowState": {},
     }
 
 
@@ -111,7 +112,7 @@ SCALARS = {
     "Issue": {"id", "number", "title", "updatedAt", "createdAt"},
     "Comment": {"id", "body", "createdAt", "updatedAt"},
     "IssueLabel": {"id", "name"}, "Team": {"id", "key", "name"}, "User": {"id", "isMe"},
-    "Project": {"id", "name"}, "Initiative": {"id", "name"},
+    "Project": {"id", "name"}, "Initiative": {"id", "name"}, "WorkflowState": {"type"},
 }
 
 
