@@ -130,8 +130,11 @@ class Pacer:
             if signal.wait:
                 self._paused[signal.scope] = max(self._paused.get(signal.scope, now),
                                                  now + signal.wait)
-            if signal.space is not None:
+            if signal.space is not None:  # the next request keeps its distance from this one
                 self._spacing[signal.scope] = signal.space
+                if signal.space:
+                    self._next[signal.scope] = max(self._next.get(signal.scope, now),
+                                                   now + signal.space)
             if signal.throttled or signal.near_limit:
                 self.throttles += 1
                 self._streak = 0

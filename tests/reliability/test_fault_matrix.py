@@ -31,6 +31,17 @@ from .wire import Fault, Wire, comment_create
 __all__ = ["tracker"]
 
 
+@pytest.fixture(autouse=True, params=[1, 8], ids=["sequential", "concurrent"])
+def concurrency(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every case runs one request at a time and with 8 in flight (#15)."""
+    from . import faults
+
+    plain = faults.options
+    monkeypatch.setattr(faults, "options",
+                        lambda harness: {**plain(harness), "concurrency": request.param})
+    return int(request.param)
+
+
 def reads(harness: Harness) -> Any:
     is_write = Wire.around(harness).is_write
     return lambda request: not is_write(request)
