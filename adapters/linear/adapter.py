@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 
 from aligner.comment.document import Comment, render_markdown
@@ -30,6 +30,7 @@ class LinearAdapter:
 
     name = "linear"
     incremental = True
+    full_reads_open_only = True  # a full read filters on state type (see reader.issues)
     Settings = LinearSettings
 
     def __init__(self, settings: LinearSettings, context: AdapterContext) -> None:
@@ -53,6 +54,18 @@ class LinearAdapter:
     def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """Parent issues (`ENG-42`), `project:<id>` and `initiative:<id>` keys, batched."""
         yield from self._reader.missing(keys)
+
+    def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Issues among `keys` in the configured teams, open or done (mirror, serve)."""
+        return self._reader.refetch(keys)
+
+    def scope_exits(self, labels: Collection[str]) -> Iterator[BacklogItem]:
+        """Issues with aligner's labels that are done or outside the teams (one filter)."""
+        return self._reader.scope_exits(labels)
+
+    def scope_keys(self) -> Iterator[str]:
+        """Identifiers of the open issues in the teams, lean pages (the mirror's reconcile)."""
+        return self._reader.scope_keys()
 
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply plans, many items per request; `recover` re-reads comments before creating."""

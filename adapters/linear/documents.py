@@ -122,6 +122,16 @@ query Issues($filter: IssueFilter!, $after: String) {{
 {_ISSUE}
 """
 
+ISSUE_KEYS_PAGE_SIZE = 250  # identifiers only (~0.1 point each): the cheap reconcile
+ISSUE_KEYS = f"""
+query IssueKeys($filter: IssueFilter!, $after: String) {{
+  issues(filter: $filter, first: {ISSUE_KEYS_PAGE_SIZE}, after: $after) {{
+    nodes {{ identifier }} pageInfo {{ ...PageFields }}
+  }}
+}}
+{_PAGE_INFO}
+"""
+
 OWN_COMMENTS = f"""
 query OwnComments($ids: [ID!]!, $after: String) {{
   issues(filter: {{id: {{in: $ids}}}}, first: {ISSUE_PAGE_SIZE}, after: $after) {{
@@ -139,6 +149,7 @@ QUERIES = {
     "Projects": PROJECTS_PAGE,
     "Initiatives": INITIATIVES_PAGE,
     "Issues": ISSUES_PAGE,
+    "IssueKeys": ISSUE_KEYS,
     "OwnComments": OWN_COMMENTS,
 }
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,11 +15,12 @@ from aligner.errors import ConfigError, TrackerError
 from aligner.retry import RetryPolicy, call_with_retry
 
 from . import documents as docs
-from .mapping import initiative_to_item, issue_to_item, project_to_item
+from .mapping import CLOSED_STATES, initiative_to_item, issue_to_item, project_to_item
 from .state import own_comment, ticket_flags
 from .transport import LinearHTTP
 
 log = logging.getLogger(__name__)
+OPEN_STATES: Node = {"type": {"nin": sorted(CLOSED_STATES)}}  # what aligner evaluates
 OVERLAP = timedelta(minutes=5)  # incremental reads go back this far: clocks and commits skew
 _IDENTIFIER = re.compile(r"^([A-Za-z0-9_]+)-(\d+)$")
 Node = dict[str, Any]
@@ -146,14 +147,49 @@ class LinearReader:
             yield project_to_item(node, source=self.source)
 
     def issues(self, since: datetime | None) -> Iterator[BacklogItem]:
-        """The teams' issues (open and done), page by page; incrementally with `since`."""
+        """The teams' issues, page by page: a full read asks only for open ones (closed
+        issues are never evaluated; flagged ones are found by `scope_exits`); an incremental
+        read (`since`) asks for done ones too, so the backlog mirror learns what closed."""
         team_filter = self._team_filter()
         issue_filter: Node = {"team": team_filter} if team_filter else {}
         if since is not None:
             start = (since if since.tzinfo else since.replace(tzinfo=UTC)) - OVERLAP
             issue_filter["updatedAt"] = {"gte": start.astimezone(UTC).isoformat()}
+        else:
+            issue_filter["state"] = OPEN_STATES
         for page in self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues"):
             yield from self._map_page(page)
+
+    def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
+        """Issues among `keys` (`ENG-42`) in the configured teams, open or done."""
+        teams = None if self.team_keys is None else set(self.team_keys)
+        identifiers = [(team, number) for team, number in _identifiers(keys)
+                       if teams is None or team in teams]
+        for chunk in _chunks(identifiers, docs.ISSUE_PAGE_SIZE):
+            for page in self.pages(docs.ISSUES_PAGE, {"filter": _identifier_filter(chunk)},
+                                   "issues"):
+                yield from self._map_page(page)
+
+    def scope_exits(self, labels: Collection[str]) -> Iterator[BacklogItem]:
+        """Issues with any of aligner's `labels` that are done or outside the teams."""
+        if not labels:
+            return
+        outside: list[Node] = [{"state": {"type": {"in": sorted(CLOSED_STATES)}}}]
+        if self.team_keys is not None:
+            outside.append({"team": {"key": {"nin": self.team_keys}}})
+        issue_filter = {"and": [{"labels": {"some": {"name": {"in": sorted(labels)}}}},
+                                {"or": outside}]}
+        for page in self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues"):
+            for item in self._map_page(page):
+                yield replace(item, in_scope=False)
+
+    def scope_keys(self) -> Iterator[str]:
+        """Identifiers of the open issues in the teams: lean pages, ids only."""
+        team_filter = self._team_filter()
+        issue_filter: Node = {"team": team_filter} if team_filter else {}
+        issue_filter["state"] = OPEN_STATES
+        for page in self.pages(docs.ISSUE_KEYS, {"filter": issue_filter}, "issues"):
+            yield from (str(node["identifier"]) for node in page if node.get("identifier"))
 
     def _map_page(self, page: list[Node]) -> Iterator[BacklogItem]:
         self._learn_labels({str(i) for node in page for i in node.get("labelIds") or ()})
@@ -183,16 +219,11 @@ class LinearReader:
 
     def missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """Issues (`ENG-42`), projects and initiatives by key, batched; unknown keys vanish."""
-        identifiers: list[tuple[str, int]] = []
-        projects: list[str] = []
-        initiatives: list[str] = []
-        for key in dict.fromkeys(keys):
-            if key.startswith("project:"):
-                projects.append(key.removeprefix("project:"))
-            elif key.startswith("initiative:"):
-                initiatives.append(key.removeprefix("initiative:"))
-            elif match := _IDENTIFIER.match(key):
-                identifiers.append((match.group(1), int(match.group(2))))
+        keys = list(dict.fromkeys(keys))
+        projects = [k.removeprefix("project:") for k in keys if k.startswith("project:")]
+        initiatives = [k.removeprefix("initiative:") for k in keys
+                       if k.startswith("initiative:")]
+        identifiers = list(_identifiers(keys))
         yield from self._by_id(docs.PROJECTS_PAGE, "projects", projects, project_to_item)
         yield from self._by_id(docs.INITIATIVES_PAGE, "initiatives", initiatives,
                                initiative_to_item)
@@ -228,6 +259,13 @@ def _connection(data: Node, root: str) -> Node:
     if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
         raise TrackerError(f"Linear read: the answer has no {root} list")
     return connection
+
+
+def _identifiers(keys: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """(team key, number) of each issue identifier among `keys`, once each."""
+    for key in dict.fromkeys(keys):
+        if match := _IDENTIFIER.match(key):
+            yield match.group(1), int(match.group(2))
 
 
 def _identifier_filter(identifiers: list[tuple[str, int]]) -> Node:

@@ -67,17 +67,19 @@ class BacklogMirror:
     def items(self, sources: Collection[str] | None = None) -> Iterator[BacklogItem]:
         """Every item held (of `sources`), decoded; MirrorUnusable on a damaged row."""
         sql = "SELECT source, key, in_scope, body FROM mirror_items"
-        rows: Iterable[tuple[str, str, int, str]]
+        if sources is not None:
+            sql += f" WHERE source IN ({','.join('?' * len(sources))})"
         try:
-            if sources is None:
-                rows = self.db.execute(sql)
-            else:
-                marks = ",".join("?" * len(sources))
-                rows = self.db.execute(f"{sql} WHERE source IN ({marks})", tuple(sources))
+            rows = self.db.execute(sql, tuple(sources or ()))
+        except sqlite3.DatabaseError as error:
+            raise MirrorUnusable(str(error)) from None
+        try:  # the statement is closed however this ends, so a rebuild can drop the table
             for source, key, in_scope, body in rows:
                 yield decode(source, key, bool(in_scope), body)
         except (ValueError, sqlite3.DatabaseError) as error:
             raise MirrorUnusable(str(error)) from None
+        finally:
+            rows.close()
 
     def graph(self, sources: Collection[str] | None = None) -> dict[str, BacklogItem]:
         """Every item held (of `sources`), by key."""

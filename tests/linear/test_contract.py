@@ -90,6 +90,9 @@ def _every_path(fake: FakeLinear, make_adapter: AdapterFactory) -> None:
     list(adapter.apply(plans_for(read_all(adapter), set(), code="AL102"), recover=True))
     adapter = make_adapter()
     list(adapter.apply(plans_for(read_all(adapter), ws.aligned_projects | {ws.side_quest})))
+    mirror = make_adapter()  # what the backlog mirror asks: ids, exits, items by key
+    assert list(mirror.scope_keys()) and list(mirror.refetch(["CHK-1", "OPS-1"]))
+    list(mirror.scope_exits(["aligner:untraced"]))
     for number in range(TEAM_PAGE_SIZE):  # discovery reads every team: more than a page
         fake.add_team(f"T{number:03}")
     make_adapter().discover()
