@@ -75,7 +75,8 @@ def run_validate_and_check(model: Path) -> None:
         assert checked.exit_code in (0, 1) or checked.stderr.startswith("aligner: "), (
             checked.output)
         if checked.exit_code not in (0, 1):
-            assert checked.exit_code in (2, 3) and len(checked.stderr.splitlines()) == 1
+            assert checked.exit_code in (2, 3) and len(checked.stderr.splitlines()) >= 1
+            assert all(line.startswith("aligner: ") for line in checked.stderr.splitlines())
     else:
         assert_located_error(validated, model.name, lines)
         assert checked.stderr == validated.stderr
