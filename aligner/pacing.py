@@ -18,6 +18,7 @@ workers wait too, instead of hammering the tracker with requests bound to be ref
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,9 +28,11 @@ from typing import Any
 
 from aligner.errors import RetriableError
 
+log = logging.getLogger(__name__)
 SITE = "*"  # the scope every request is in
 CLEAR_STREAK = 10  # clear answers in a row before one more request may be in flight
 MAX_PACING_WAIT = 300.0  # a longer pause is refused at once (the retry layer's budget)
+LOGGED_WAIT = 0.5  # seconds: shorter pacing waits are routine spacing, not worth a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,10 @@ class Pacer:
         try:
             if wait > 0:
                 self.waits.append(wait)
+                if wait >= LOGGED_WAIT:  # -v says why a run seems to stall
+                    log.info("rate limit: waiting %.1f s before the next request (%s)", wait,
+                             ", ".join(s for s in (SITE, *scopes) if s in self._paused
+                                       or s in self._spacing) or SITE)
                 self.sleep(wait)
             yield
         finally:

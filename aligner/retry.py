@@ -6,6 +6,7 @@ auth errors, bad queries and non-idempotent writes whose outcome is unknown are 
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from tenacity.stop import stop_base
 from aligner.errors import RetriableError, TrackerError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,13 @@ def _wait_for(policy: RetryPolicy, state: RetryCallState) -> float:
     return policy.delay(state.attempt_number, retry_after)
 
 
+def _log_wait(policy: RetryPolicy, state: RetryCallState, what: str) -> None:
+    """At -v: why the run pauses, for how long, and which try comes next."""
+    error = state.outcome.exception() if state.outcome else None
+    log.info("%s: %s; retrying in %.1f s (try %d of %d)", what, error,
+             _wait_for(policy, state), state.attempt_number + 1, policy.attempts)
+
+
 def call_with_retry(policy: RetryPolicy, call: Callable[[], T], what: str) -> T:
     """Run `call`, retrying `RetriableError`s within the policy; re-raise the last one plainly."""
     retrying = Retrying(
@@ -61,6 +70,7 @@ def call_with_retry(policy: RetryPolicy, call: Callable[[], T], what: str) -> T:
         stop=stop_after_attempt(policy.attempts) | _WaitBudget(policy),
         wait=lambda state: _wait_for(policy, state),
         sleep=policy.sleep,
+        before_sleep=lambda state: _log_wait(policy, state, what),
         reraise=True,
     )
     try:
