@@ -1,36 +1,39 @@
 """Reading for the live mode: catch the mirror up with the trackers, re-read items by key.
 
-`catch_up` is the incremental sync's read (since each source's cursor, in full when there is
-none or the tracker settings changed); `reread` re-reads named items within the configured
-scope through the adapter's optional `refetch` (an adapter without it is caught up instead).
-Ancestors the mirror lacks are fetched once, as sync does.
+`catch_up` is exactly the read of `aligner sync` (aligner.sync.mirrored.gather): the same
+per-source fingerprint and cursors, the id reconcile when due, and the scope-exit query, so
+`aligner serve` and `aligner sync` can take turns on one state store without a full re-read.
+`reread` re-reads named items within the configured scope through the adapter's optional
+`refetch` (an adapter without it is caught up instead). Ancestors the mirror lacks are fetched
+once, as sync does.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from aligner.engine.items import BacklogItem
+from aligner.engine.items import NO_FLAGS, BacklogItem
 from aligner.mirror.backlog import BacklogMirror
 from aligner.mirror.store import StateStore
 from aligner.model.load import LoadedConfig
 from aligner.plugins.adapter import Adapter, Refetcher
-from aligner.sync.read import Snapshot
-from aligner.sync.run import fingerprint, next_cursor
+from aligner.sync.gcpause import gc_paused
+from aligner.sync.known import load_known
+from aligner.sync.mirrored import gather, read_fingerprint, reconcile_hours, save_reads, start
 
 log = logging.getLogger(__name__)
 
 
-def source_fingerprint(config: LoadedConfig, source: str) -> str:
-    """What a source's mirrored items were read under: its settings and managed labels."""
-    writeback = config.model.writeback
-    text = (f"{source}|{config.trackers[source].model_dump_json()}|"
-            f"{writeback.label_prefix}|{writeback.waive_label}")
-    return hashlib.sha256(text.encode()).hexdigest()
+@dataclass
+class CaughtUp:
+    """What `catch_up` read: the sources' whole graph (scope exits included) and the keys
+    whose item changed or left since the mirror was last written."""
+
+    graph: dict[str, BacklogItem]
+    changed: dict[str, set[str]]
 
 
 class Reader:
@@ -42,48 +45,50 @@ class Reader:
         self.adapters = dict(adapters)
         self.store = store
         self.today = today
+        self.reads: dict[str, str] = {}  # how each source was last caught up: full/incremental
 
-    def catch_up(self, mirror: BacklogMirror,
-                 sources: Iterable[str] | None = None) -> dict[str, set[str]]:
-        """Read what changed since each source's cursor into the mirror; keys by source.
+    def catch_up(self, mirror: BacklogMirror, sources: Iterable[str] | None = None) -> CaughtUp:
+        """Read what changed since each source's cursor into the mirror, as `sync` does.
 
-        A source read in full replaces its mirrored items (deleted ones disappear).
+        A source never read, or read under other settings, is read in full. The graph holds
+        the flagged tickets found outside the scope too (not kept by the mirror), so the
+        caller cleans them.
         """
-        changed: dict[str, set[str]] = {}
-        mark = fingerprint(self.config, self.today())
-        for name in list(sources or self.adapters):
-            adapter = self.adapters[name]
-            kept = mirror.adopt(name, source_fingerprint(self.config, name))
-            cursor = self.store.cursor(name, mark)
-            since = cursor if kept and adapter.incremental and mirror.count(name) else None
-            started = datetime.now(UTC)
-            items = list(adapter.fetch(since))
-            if since is None:
-                mirror.clear(name)
-            items += self._ancestors(mirror, name, adapter, items)
-            mirror.upsert(self._merged(mirror, name, items))
-            mirror.commit()
-            self.store.save_cursor(name, next_cursor(
-                Snapshot(graph={i.key: i for i in items}), name, since, started), mark)
-            changed[name] = {i.key for i in items}
-            log.info("serve: %s: %s read, %d item(s)", name,
-                     "incremental" if since else "full", len(items))
-        return changed
+        adapters = {name: self.adapters[name] for name in (sources or self.adapters)}
+        marks = {name: read_fingerprint(self.config, name) for name in adapters}
+        started = datetime.now(UTC)
+        _, known = load_known(self.store, marks)
+        begin = start(known, adapters, False, started, reconcile_hours(self.config))
+        with gc_paused():  # the graph has no cycles to find: see aligner/sync/gcpause.py
+            gathered = gather(self.config, adapters, begin)
+        save_reads(self.store, mirror, known, begin, gathered.snapshot, gathered.kept, marks,
+                   adapters, started)
+        changed: dict[str, set[str]] = {name: set() for name in adapters}
+        for key in gathered.changed(known.graph):
+            item = gathered.graph.get(key) or known.graph[key]
+            changed.setdefault(item.source, set()).add(key)
+        for name, cursor in begin.since.items():
+            self.reads[name] = "incremental" if cursor else "full"
+            log.info("serve: %s: %s read, %d item(s) changed", name,
+                     "incremental" if cursor else "full", len(changed[name]))
+        return CaughtUp(gathered.graph, changed)
 
     def reread(self, mirror: BacklogMirror, source: str,
                keys: list[str]) -> tuple[list[BacklogItem], set[str]]:
         """Re-read `keys` into the mirror (not committed): (items read, keys now gone).
 
         Items the scope no longer selects are read again as ancestors when the mirror held
-        them as such (an epic outside the JQL, a Linear project); the rest are gone.
+        them as such (an epic outside the JQL, a Linear project); the rest are gone. A gone
+        ticket that carried aligner's flags when last read or written is returned out of
+        scope (and forgotten by the mirror), so the caller plans its cleanup.
         """
         adapter = self.adapters[source]
         if isinstance(adapter, Refetcher):
             found = list(adapter.refetch(keys))
             absent = set(keys) - {i.key for i in found}
         else:  # the sync path: what changed since the cursor, the hinted items among it
-            caught = self.catch_up(mirror, [source])[source]
-            found = list(mirror.get(source, caught).values())
+            caught = self.catch_up(mirror, [source])
+            found = [caught.graph[k] for k in caught.changed[source] if k in caught.graph]
             fresh = {i.key for i in found if i.evaluated}
             # containers come from a per-run cache in some adapters: read those by key
             absent = {k for k in keys if k not in fresh}
@@ -93,9 +98,11 @@ class Reader:
             found += [replace(i, in_scope=False) for i in adapter.fetch_missing(ancestors)]
         found += self._ancestors(mirror, source, adapter, found)
         gone = set(keys) - {i.key for i in found} if isinstance(adapter, Refetcher) else set()
+        left = [replace(item, in_scope=False) for item in mirror.get(source, gone).values()
+                if item.flags != NO_FLAGS]
         mirror.remove(source, gone)
         mirror.upsert(found)
-        return found, gone
+        return found + left, gone - {item.key for item in left}
 
     @staticmethod
     def _ancestors(mirror: BacklogMirror, source: str, adapter: Adapter,

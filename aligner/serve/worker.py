@@ -69,10 +69,10 @@ class LiveWorker:
     def load(self) -> None:
         """Fill the working graph from the mirror (reading what changed), then evaluate and
         plan everything once: whatever an earlier, interrupted service left undone converges."""
-        changed = self.reader.catch_up(self.mirror)
-        self.graph = self.mirror.graph(list(self.adapters))
-        log.info("serve: %d items in the mirror (%d re-read)", len(self.graph),
-                 sum(map(len, changed.values())))
+        caught = self.reader.catch_up(self.mirror)
+        self.graph = caught.graph
+        log.info("serve: %d items in the mirror (%d changed since it was last written)",
+                 len(self.graph), sum(map(len, caught.changed.values())))
         self._settle(self.graph)
         self.metrics.ready.set(1)
 
@@ -83,11 +83,12 @@ class LiveWorker:
 
     def reconcile(self) -> None:
         """The periodic incremental sync: re-read what changed since the last one."""
-        changed = self.reader.catch_up(self.mirror)
-        for source in changed:
-            self.graph = {k: v for k, v in self.graph.items() if v.source != source}
-        self.graph.update(self.mirror.graph(list(changed)))
-        keys = {k for keys in changed.values() for k in keys}
+        caught = self.reader.catch_up(self.mirror)
+        self.graph = {k: v for k, v in self.graph.items() if v.source not in caught.changed}
+        self.graph.update(caught.graph)
+        keys = {k for keys in caught.changed.values() for k in keys}
+        for key in keys - self.graph.keys():
+            self.outcomes.pop(key, None)
         self._settle(keys | self.mirror.descendants(keys))
         self.metrics.reconciles.inc()
         self.queue.overflowed = False

@@ -14,15 +14,20 @@ import json
 import logging
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aligner import __version__
 from aligner.engine.items import ISSUE, NO_FLAGS, BacklogItem, TicketFlags
+from aligner.mirror.backlog import BacklogMirror
+from aligner.mirror.store import StateStore
 from aligner.model.load import LoadedConfig
 from aligner.plugins.adapter import Adapter, Reconciler, Refetcher, ScopeExits, WriteResult
 from aligner.plugins.registry import rule_classes
-from aligner.sync.known import Known
+from aligner.progress import ProgressCallback
+from aligner.sync.apply import writable_sources
+from aligner.sync.known import Known, record_reads
 from aligner.sync.plan import CREATE, DELETE, ItemPlan
+from aligner.sync.read import Snapshot, read
 
 log = logging.getLogger(__name__)
 UNKNOWN_COMMENT = "?"  # aligner's comment exists, its id was not reported: re-read the item
@@ -39,6 +44,12 @@ def read_fingerprint(config: LoadedConfig, source: str) -> str:
     text = json.dumps([__version__, source, dumped, writeback.label_prefix,
                        writeback.waive_label])
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def reconcile_hours(config: LoadedConfig) -> dict[str, float]:
+    """Each source's `reconcile_hours` (how often its ids are listed against the mirror)."""
+    return {name: float(getattr(settings, "reconcile_hours", DEFAULT_RECONCILE_HOURS))
+            for name, settings in config.trackers.items()}
 
 
 @dataclass
@@ -109,6 +120,34 @@ def _refetch(base: dict[str, BacklogItem], adapter: Adapter, keys: set[str]) -> 
         for key in keys:
             base.pop(key, None)
         base.update(found)
+
+
+@dataclass
+class Gathered:
+    """One run's reads over the mirror: what it evaluates and what the mirror keeps."""
+
+    snapshot: Snapshot  # what the trackers returned this run
+    graph: dict[str, BacklogItem]  # the mirror updated with the reads, scope exits included
+    kept: dict[str, BacklogItem]  # what the mirror keeps (see `settle`)
+
+    def changed(self, known: Mapping[str, BacklogItem]) -> set[str]:
+        """Keys whose item differs from `known` (the mirror as it was), or that left it."""
+        moved = {key for key, item in self.graph.items() if known.get(key) != item}
+        return moved | (known.keys() - self.graph.keys())
+
+
+def gather(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start,
+           progress: ProgressCallback | None = None) -> Gathered:
+    """Read what each source needs from where `begin` says, into the run's graph: the one
+    read path of `sync`, `check` with a state store, and `serve` (only trackers are asked)."""
+    refresh(begin, adapters)
+    snapshot = read(adapters, begin.since, progress=progress, known=begin.base)
+    unvouched(begin, snapshot.graph, adapters)
+    prefix = config.model.writeback.label_prefix
+    exits = scope_exits(adapters, sorted(writable_sources(adapters)),
+                        managed_labels(prefix, {**begin.base, **snapshot.graph}))
+    graph = merge(begin.base, snapshot.graph, exits)
+    return Gathered(snapshot, graph, settle(graph, open_only(adapters)))
 
 
 def managed_labels(prefix: str, graph: Mapping[str, BacklogItem]) -> list[str]:
@@ -200,3 +239,33 @@ def written_flags(plans: Iterable[ItemPlan],
         flags.setdefault(plan.item.source, {})[plan.item.key] = TicketFlags(
             frozenset(labels), comment, plan.digest)
     return flags
+
+
+def save_reads(state: StateStore, mirror: BacklogMirror, known: Known, begin: Start,
+               snapshot: Snapshot, kept: Mapping[str, BacklogItem], marks: Mapping[str, str],
+               adapters: Mapping[str, Adapter], started: datetime) -> None:
+    """Store a run's reads in the mirror and move each incremental source's cursor on."""
+    cursors = {name: next_cursor(snapshot, name, known.cursors.get(name), started)
+               for name in adapters if adapters[name].incremental}
+    record_reads(state, mirror, begin.known, kept, cursors, marks,
+                 [n for n, c in begin.since.items() if c is None], begin.reconcile, started)
+
+
+def next_cursor(snapshot: Snapshot, source: str, previous: datetime | None,
+                started: datetime) -> datetime:
+    """The newest `updated` the tracker reported (its clock, not ours), capped at run start.
+
+    Taking the tracker's own timestamps keeps a skewed local clock from skipping changes.
+    """
+    newest = None
+    for item in snapshot.graph.values():
+        if item.source == source and item.updated:
+            try:
+                stamp = datetime.fromisoformat(item.updated)
+            except ValueError:
+                continue
+            stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+            newest = stamp if newest is None or stamp > newest else newest
+    if newest is None:
+        return previous or started
+    return min(newest, started)

@@ -25,25 +25,20 @@ from aligner.report.summary import summary
 from aligner.sync.apply import apply, writable_sources
 from aligner.sync.budget import within_budget
 from aligner.sync.gcpause import gc_paused
-from aligner.sync.known import load_known, peek_known, record_reads, record_writes
+from aligner.sync.known import load_known, peek_known, record_writes
 from aligner.sync.mirrored import (
-    DEFAULT_RECONCILE_HOURS,
     Start,
     fetched,
-    managed_labels,
-    merge,
-    open_only,
+    gather,
     read_fingerprint,
-    refresh,
-    scope_exits,
-    settle,
+    reconcile_hours,
+    save_reads,
     start,
-    unvouched,
     written_flags,
 )
 from aligner.sync.plan import ItemPlan
 from aligner.sync.planner import plan
-from aligner.sync.read import Snapshot, open_adapters, read
+from aligner.sync.read import Snapshot, open_adapters
 
 DEFAULT_STATE = Path(".aligner/state.db")
 Cursors = Mapping[str, datetime | None]
@@ -112,17 +107,15 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
     budget = config.model.writeback.max_writes if max_writes is None else max_writes
     started = datetime.now(UTC)
     if dry_run:
-        begin = start(peek_known(state_path, marks), adapters, full, started, _hours(config))
+        begin = start(peek_known(state_path, marks), adapters, full, started,
+                      reconcile_hours(config))
         return prepare(config, adapters, begin, day, budget, progress, dry_run=True)
     with StateStore.open(state_path) as state:
         mirror, known = load_known(state, marks)
-        begin = start(known, adapters, full, started, _hours(config))
+        begin = start(known, adapters, full, started, reconcile_hours(config))
         outcome = prepare(config, adapters, begin, day, budget, progress)
-        cursors = {name: next_cursor(outcome.snapshot, name, known.cursors.get(name), started)
-                   for name in adapters if adapters[name].incremental}
-        record_reads(state, mirror, begin.known, outcome.kept, cursors, marks,
-                     [n for n, c in begin.since.items() if c is None], begin.reconcile,
-                     started)
+        save_reads(state, mirror, known, begin, outcome.snapshot, outcome.kept, marks,
+                   adapters, started)
         recover = state.previous_run_interrupted()
         run_id = state.start_run(sorted(adapters))
         outcome.results = apply(adapters, outcome.to_apply, recover=recover)
@@ -130,11 +123,6 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
         state.finish_run(run_id, "complete" if outcome.complete else "incomplete",
                          run_summary(outcome))
         return outcome
-
-
-def _hours(config: LoadedConfig) -> dict[str, float]:
-    return {name: float(getattr(settings, "reconcile_hours", DEFAULT_RECONCILE_HOURS))
-            for name, settings in config.trackers.items()}
 
 
 def starts(adapters: Mapping[str, Adapter], cursors: Cursors,
@@ -153,14 +141,8 @@ def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start,
     """
     writable = writable_sources(adapters)
     with gc_paused():  # the run's graph has no cycles to find: see gcpause.py
-        refresh(begin, adapters)
-        snapshot = read(adapters, begin.since, progress=progress, known=begin.base)
-        unvouched(begin, snapshot.graph, adapters)
-        prefix = config.model.writeback.label_prefix
-        exits = scope_exits(adapters, sorted(writable),
-                            managed_labels(prefix, {**begin.base, **snapshot.graph}))
-        graph = merge(begin.base, snapshot.graph, exits)
-        kept = settle(graph, open_only(adapters))
+        gathered = gather(config, adapters, begin, progress)
+        snapshot, graph, kept = gathered.snapshot, gathered.graph, gathered.kept
         evaluation = evaluate(config, graph, day, keep=writable,
                               fetched=fetched(kept, begin.since, snapshot.fetched))
         plans = plan(config.model.writeback, graph, evaluation, writable)
@@ -178,23 +160,3 @@ def run_summary(outcome: SyncOutcome) -> dict[str, Any]:
             "pending": len(outcome.pending), "failed": len(outcome.failed),
             "reads": {name: "incremental" if inc else "full"
                       for name, inc in outcome.incremental.items()}}
-
-
-def next_cursor(snapshot: Snapshot, source: str, previous: datetime | None,
-                started: datetime) -> datetime:
-    """The newest `updated` the tracker reported (its clock, not ours), capped at run start.
-
-    Taking the tracker's own timestamps keeps a skewed local clock from skipping changes.
-    """
-    newest = None
-    for item in snapshot.graph.values():
-        if item.source == source and item.updated:
-            try:
-                stamp = datetime.fromisoformat(item.updated)
-            except ValueError:
-                continue
-            stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-            newest = stamp if newest is None or stamp > newest else newest
-    if newest is None:
-        return previous or started
-    return min(newest, started)

@@ -39,10 +39,8 @@ def test_200_deliveries_for_one_ticket_are_one_evaluation_and_one_write_set(h: H
         h.reset_requests()
         assert worker.drain() == 1
         evaluated = svc.metrics.evaluations._value.get() - evaluations
-        if isinstance(worker.adapters[h.name], Refetcher):
-            assert evaluated == 1
-        else:  # the sync-path fallback re-reads what changed since the cursor, once
-            assert evaluated <= len(worker.graph)
+        assert isinstance(worker.adapters[h.name], Refetcher)  # re-read by key, not caught up
+        assert evaluated == 1
         assert worker.last_plans == 1 and h.labels("T-2") == []
         writes = h.write_requests()
         assert 1 <= writes <= 2  # one item's labels/state and its comment
