@@ -39,6 +39,7 @@ class JiraAdapter:
 
     name = "jira"
     incremental = True
+    full_reads_open_only = True  # a full read asks for open items only (jql.scoped)
     Settings = JiraSettings
 
     def __init__(self, settings: JiraSettings, context: AdapterContext) -> None:

@@ -12,6 +12,9 @@ ISSUE_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]*$")
 _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 
+OPEN = "statusCategory != Done"  # what aligner evaluates
+
+
 def split_order_by(jql: str) -> tuple[str, str]:
     """Split `... ORDER BY x` at the last top-level ORDER BY outside quotes and parentheses."""
     depth, quote, cut = 0, "", -1
@@ -38,18 +41,20 @@ def split_order_by(jql: str) -> tuple[str, str]:
     return jql[:cut].strip(), jql[cut:].strip()
 
 
-OPEN = "statusCategory != Done"  # what aligner evaluates
-
-
 def scoped(jql: str, since: datetime | None, now: datetime) -> str:
     """The user's JQL, narrowed to items updated since `since` (minus an overlap), ordered.
 
+    A full read (`since` None) asks for open items only: done ones are never evaluated, and
+    a done ancestor is fetched by key like any ancestor. An incremental read keeps done
+    items, so a ticket closed since the cursor is seen (and its flags cleaned).
     The updated bound is relative (`-125m`): an absolute "yyyy/MM/dd HH:mm" would be read in
     the API user's profile time zone, which aligner does not know.
     """
     where, order = split_order_by(jql)
     clauses = [f"({where})"] if where else []
-    if since is not None:
+    if since is None:
+        clauses.append(OPEN)
+    else:
         clauses.append(f'updated >= "-{minutes_since(since, now)}m"')
     query = " AND ".join(clauses)
     order = order or "ORDER BY key ASC"  # a stable order, so offset pages do not shift

@@ -9,7 +9,7 @@ from typing import Any
 
 from aligner.engine.items import BacklogItem
 
-from .jql import exits_query, split_order_by
+from .jql import exits_query, in_scope, split_order_by
 from .reader import Site, listed_keys, refetch, search
 
 ToItem = Callable[[Any], BacklogItem | None]
@@ -36,6 +36,5 @@ def exit_items(site: Site, jql: str, labels: Collection[str], fields: Sequence[s
 
 
 def scope_keys(site: Site, jql: str) -> Iterator[str]:
-    """Every key the JQL selects (open or done, as a full read sees them), ids only."""
-    where = split_order_by(jql)[0]
-    return listed_keys(site, f"({where})" if where else "key is not EMPTY")
+    """Every key a full read would return (the JQL's open items), ids only."""
+    return listed_keys(site, in_scope(jql))

@@ -29,7 +29,8 @@ def test_the_users_query_is_wrapped_and_keeps_its_order() -> None:
     since = NOW - timedelta(minutes=10, seconds=1)
     assert scoped("project = A OR project = B ORDER BY Rank", since, NOW) == (
         '(project = A OR project = B) AND updated >= "-13m" ORDER BY Rank')
-    assert scoped("project = A", None, NOW) == "(project = A) ORDER BY key ASC"
+    assert scoped("project = A", None, NOW) == (  # a full read asks for open items only
+        "(project = A) AND statusCategory != Done ORDER BY key ASC")
     assert scoped("ORDER BY created", since.replace(tzinfo=None), NOW) == (
         'updated >= "-13m" ORDER BY created')  # a naive `since` is UTC
 

@@ -15,8 +15,8 @@ from .support import DANGLING, EPICS, adapter, seed_backlog
 def test_250_issues_come_in_three_pages_with_only_the_needed_fields(fake: FakeJira) -> None:
     seed_backlog(fake)
     run = adapter(fake)
-    items = list(run.fetch())
-    assert len(items) == 250 and len({i.key for i in items}) == 250
+    items = list(run.fetch())  # a full read asks for open items only: one in 50 is done
+    assert len(items) == 245 and len({i.key for i in items}) == 245
     searches = [r for r in fake.requests if r.op in ("search", "search-jql")]
     assert len(searches) == 3
     fields = set(searches[0].query["fields"][0].split(","))
@@ -54,7 +54,7 @@ def test_data_center_that_grants_fewer_results_is_paged_by_what_it_returned(
     fake = FakeJira(DATACENTER, max_page=90).install(rsps)
     seed_backlog(fake)
     items = list(adapter(fake).fetch())
-    assert len({i.key for i in items}) == 250
+    assert len({i.key for i in items}) == 245  # the open ones
     assert [r.query["startAt"] for r in fake.requests if r.op == "search"] == [
         ["0"], ["90"], ["180"]]
 
