@@ -222,3 +222,26 @@ def test_init_from_a_tracker_without_discovery_says_so(tmp_path: Path, adapter: 
 def test_init_from_jira_needs_a_url(tmp_path: Path) -> None:
     code, _, err = invoke("init", "--from", "jira", "-c", str(tmp_path / "a.yaml"))
     assert code == 2 and "--url" in err
+
+
+def test_a_draft_carries_a_commented_allocation_that_validates_uncommented(
+        tmp_path: Path) -> None:
+    from aligner.plugins.discovery import BucketCandidate
+
+    discovery = Discovery(
+        "jira", teams=(TeamCandidate("CHK", "Checkout", {"projects": ["CHK"]}),),
+        strategy=(StrategyCandidate("1", "Grow revenue"), StrategyCandidate("2", "Expand")),
+        buckets=(BucketCandidate("keep-the-lights-on", "Bugs", {"issue_types": ["Bug"]}),),
+        scope={"jql": "project = CHK"})
+    text = render_discovered(discovery, section_for("jira"), date(2026, 11, 15))
+    assert "# allocation:" in text and "\nallocation:" not in text  # drafted, commented out
+    start = text.index("# allocation:")
+    block = text[start:text.index("\n\n", start)]
+    uncommented = text.replace(block, "\n".join(line[2:] for line in block.splitlines()))
+    target = tmp_path / "aligner.yaml"
+    target.write_text(uncommented, encoding="utf-8")
+    allocation = load_config(target).model.allocation
+    assert allocation is not None
+    assert allocation.strategy == {"grow-revenue": 0.4, "expand": 0.4}
+    assert allocation.buckets["keep-the-lights-on"].share == 0.2
+    assert allocation.buckets["keep-the-lights-on"].match[0].issue_types == ("Bug",)

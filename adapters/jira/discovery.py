@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from aligner.errors import TrackerError
-from aligner.plugins.discovery import Discovery, RoadmapCandidate, TeamCandidate
+from aligner.plugins.discovery import BucketCandidate, Discovery, RoadmapCandidate, TeamCandidate
 
 from .paging import offset_pages
 from .reader import Site, search
@@ -29,6 +29,8 @@ from .transport import BadRequest, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 
+# Every Jira project scheme has a Bug type: the usual funded non-strategic work (DESIGN §14)
+KTLO = BucketCandidate("keep-the-lights-on", "Bugs and other upkeep", {"issue_types": ["Bug"]})
 EPICS_JQL = "issuetype = Epic AND statusCategory != Done ORDER BY updated DESC"
 EPIC_FIELDS = ("summary", "project")
 PROJECT_PAGE = 100  # Cloud's /project/search grants at most 100
@@ -44,7 +46,8 @@ def discover(site: Site) -> Discovery:
     epics = _epics(site)
     teams = tuple(_team(key, name, components[key], [e for e in epics if e[2] == key])
                   for key, name in projects)
-    return Discovery("jira", teams=teams, scope=_scope([key for key, _ in projects]))
+    return Discovery("jira", teams=teams, scope=_scope([key for key, _ in projects]),
+                     buckets=(KTLO,) if projects else ())
 
 
 def _team(key: str, name: str, components: list[str],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from aligner.plugins.discovery import (
+    BucketCandidate,
     Discovery,
     RoadmapCandidate,
     StrategyCandidate,
@@ -23,7 +24,9 @@ from aligner.plugins.discovery import (
 from .reader import Workspace
 
 Node = dict[str, Any]
-OVER = frozenset({"Completed", "Canceled"})  # initiative statuses a draft marks retired
+OVER = frozenset({"Completed", "Canceled"})
+UPKEEP_LABELS = frozenset({"bug", "ktlo", "keep-the-lights-on", "maintenance", "tech debt",
+                           "tech-debt", "chore"})  # initiative statuses a draft marks retired
 
 
 def discovery(workspace: Workspace) -> Discovery:
@@ -39,7 +42,17 @@ def discovery(workspace: Workspace) -> Discovery:
     strategy = tuple(_initiative(node) for node in workspace.initiatives)
     return Discovery("linear", teams=teams, strategy=strategy,
                      scope={"teams": list(workspace.teams)} if teams else {},
-                     strategy_from="top-level Linear initiatives", bets_from="sub-initiatives")
+                     strategy_from="top-level Linear initiatives", bets_from="sub-initiatives",
+                     buckets=_buckets(workspace))
+
+
+def _buckets(workspace: Workspace) -> tuple[BucketCandidate, ...]:
+    """Linear has no issue types: workspace labels that name upkeep (Bug, ktlo, …) suggest
+    a keep-the-lights-on bucket matching them."""
+    names = sorted({label.name for label in workspace.labels.values()
+                    if label.name.casefold() in UPKEEP_LABELS})
+    return (BucketCandidate("keep-the-lights-on", "Bugs and other upkeep",
+                            {"labels": names}),) if names else ()
 
 
 def _project(node: Node) -> RoadmapCandidate:

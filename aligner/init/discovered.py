@@ -19,6 +19,7 @@ import yaml
 
 from aligner.init.starter import FOOTER, HEADER, flow, q, quarter, slug
 from aligner.plugins.discovery import (
+    BucketCandidate,
     Discovery,
     RoadmapCandidate,
     StrategyCandidate,
@@ -47,6 +48,8 @@ def render_discovered(discovery: Discovery, section: Mapping[str, Any], today: d
              *_objective_lines(discovery.teams, team_ids, by_key, _default_support(
                  strategy, bets), today),
              *_team_lines(discovery.tracker, discovery.teams, team_ids),
+             *allocation_lines([p.id for p in strategy if not p.found.retired],
+                               discovery.buckets),
              _tracker_text(discovery.tracker, {**section, **discovery.scope}), FOOTER]
     return "\n".join(parts)
 
@@ -107,6 +110,29 @@ def _strategy_lines(discovery: Discovery, strategy: list[_Pillar],
             lines.append("    status: retired")
         if bet.found.link:
             lines.append(f"    links: [{q(bet.found.link)}]")
+    return [*lines, ""]
+
+
+def allocation_lines(pillars: Sequence[str], buckets: Sequence[BucketCandidate]) -> list[str]:
+    """A commented `allocation:` with even shares: 80 % across the active pillars, 20 %
+    across the buckets the tracker suggested (none: no section)."""
+    if not pillars and not buckets:
+        return []
+    strategy_percent = 80 if buckets else 100  # whole percents: the draft adds up exactly
+    lines = ["# Allocation (optional): the intended share of the open work per pillar, and of",
+             "# funded non-strategic work (buckets: their items get no AL101 and count under the",
+             "# bucket). AL302 reports a share more than 10 points off. Drafted evenly from what",
+             "# the tracker shows: set your own shares (at most 1 in all), then uncomment.",
+             "# allocation:"]
+    if pillars:
+        each = strategy_percent // len(pillars) / 100  # rounded down: at most 1 in all
+        lines += ["#   strategy:", *(f"#     {pillar}: {each:g}" for pillar in pillars)]
+    if buckets:
+        each = (100 - strategy_percent) // len(buckets) / 100
+        lines.append("#   buckets:")
+        for bucket in buckets:
+            lines += [f"#     {bucket.key}:", f"#       name: {q(bucket.name)}",
+                      f"#       share: {each:g}", f"#       match: {flow(dict(bucket.match))}"]
     return [*lines, ""]
 
 

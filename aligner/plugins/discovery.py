@@ -71,6 +71,19 @@ class StrategyCandidate:
     retired: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class BucketCandidate:
+    """Funded non-strategic work the tracker suggests a bucket for (DESIGN §14).
+
+    `match`: a selector (`{"issue_types": ["Bug"]}`, `{"labels": ["ktlo"]}`), drafted
+    commented out in the starter's `allocation:` section.
+    """
+
+    key: str
+    name: str
+    match: Mapping[str, list[str]]
+
+
 @dataclass(frozen=True)
 class Discovery:
     """Everything a starter model is drafted from.
@@ -87,6 +100,7 @@ class Discovery:
     scope: Mapping[str, Any] = field(default_factory=dict)
     strategy_from: str = "the tracker"
     bets_from: str = "nested items"
+    buckets: tuple[BucketCandidate, ...] = ()  # drafted as a commented `allocation:`
 
 
 @dataclass(frozen=True)
