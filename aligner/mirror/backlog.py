@@ -37,8 +37,8 @@ from datetime import datetime
 
 from aligner.engine.items import BacklogItem, TicketFlags
 from aligner.mirror import schema
-from aligner.mirror.codec import decode, encode
-from aligner.mirror.schema import MirrorUnusable
+from aligner.mirror.codec import Decoder, encode
+from aligner.mirror.schema import INSERT_ITEM, ITEM_COLUMNS, MirrorUnusable
 
 log = logging.getLogger(__name__)
 __all__ = ["BacklogMirror", "MirrorUnusable"]
@@ -66,7 +66,7 @@ class BacklogMirror:
 
     def items(self, sources: Collection[str] | None = None) -> Iterator[BacklogItem]:
         """Every item held (of `sources`), decoded; MirrorUnusable on a damaged row."""
-        sql = "SELECT source, key, in_scope, body FROM mirror_items"
+        sql = f"SELECT {ITEM_COLUMNS} FROM mirror_items"
         if sources is not None:
             sql += f" WHERE source IN ({','.join('?' * len(sources))})"
         try:
@@ -74,8 +74,7 @@ class BacklogMirror:
         except sqlite3.DatabaseError as error:
             raise MirrorUnusable(str(error)) from None
         try:  # the statement is closed however this ends, so a rebuild can drop the table
-            for source, key, in_scope, body in rows:
-                yield decode(source, key, bool(in_scope), body)
+            yield from map(Decoder(), rows)
         except (ValueError, sqlite3.DatabaseError) as error:
             raise MirrorUnusable(str(error)) from None
         finally:
@@ -88,14 +87,14 @@ class BacklogMirror:
     def get(self, source: str, keys: Iterable[str]) -> dict[str, BacklogItem]:
         """The items of `source` among `keys` that the mirror holds."""
         found: dict[str, BacklogItem] = {}
-        wanted = list(dict.fromkeys(keys))
+        wanted, decode = list(dict.fromkeys(keys)), Decoder()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, in_scope, body in self.db.execute(
-                    f"SELECT key, in_scope, body FROM mirror_items WHERE source = ? "
-                    f"AND key IN ({marks})", (source, *chunk)):
-                found[key] = decode(source, key, bool(in_scope), body)
+            for row in self.db.execute(f"SELECT {ITEM_COLUMNS} FROM mirror_items WHERE "
+                                       f"source = ? AND key IN ({marks})", (source, *chunk)):
+                item = decode(row)
+                found[item.key] = item
         return found
 
     def keys(self, source: str) -> set[str]:
@@ -150,8 +149,7 @@ class BacklogMirror:
             return 0
         self.db.executemany("DELETE FROM mirror_parents WHERE source = ? AND key = ?",
                             ((i.source, i.key) for i in batch))
-        self.db.executemany("INSERT OR REPLACE INTO mirror_items VALUES (?, ?, ?, ?)",
-                            ((i.source, i.key, int(i.in_scope), encode(i)) for i in batch))
+        self.db.executemany(INSERT_ITEM, map(encode, batch))
         self.db.executemany("INSERT OR IGNORE INTO mirror_parents VALUES (?, ?, ?)",
                             ((i.source, i.key, p) for i in batch for p in i.parents))
         return len(batch)

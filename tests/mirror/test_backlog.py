@@ -102,7 +102,7 @@ def test_a_newer_schema_is_rebuilt_loudly(tmp_path: Path,
 
 def test_a_damaged_row_is_unusable_not_a_crash(mirror: BacklogMirror) -> None:
     mirror.upsert([item("A-1")])
-    mirror.db.execute("UPDATE mirror_items SET body = '{not json'")
+    mirror.db.execute("UPDATE mirror_items SET holders = '{not json'")
     with pytest.raises(MirrorUnusable):
         mirror.graph()
 

@@ -204,7 +204,7 @@ def test_a_corrupt_state_file_is_rebuilt_loudly(tracker: Harness,
     assert tracker.sync().complete
     state = tracker.tmp / "state.db"
     with sqlite3.connect(state) as db:
-        db.execute("UPDATE mirror_items SET body = 'garbage'")
+        db.execute("UPDATE mirror_items SET holders = 'garbage'")
     outcome = tracker.sync()
     assert "backlog mirror" in caplog.text and "rebuilding" in caplog.text
     assert outcome.incremental == {tracker.name: False} and outcome.planned == []
