@@ -58,7 +58,7 @@ def issue_to_item(
         parents.append(project_key(str(project["id"])))
     labels = _label_names(node, label_names or {})
     state = (node.get("state") or {}).get("type")
-    team = node.get("team") or {}
+    team = node.get("team") or {"key": identifier.rsplit("-", 1)[0]}  # lean pages: no team
     return BacklogItem(
         key=identifier,
         source=source,

@@ -13,6 +13,7 @@ from typing import Any
 from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, TrackerError
 from aligner.retry import RetryPolicy, call_with_retry
+from aligner.workers import ordered
 
 from . import documents as docs
 from .mapping import CLOSED_STATES, initiative_to_item, issue_to_item, project_to_item
@@ -79,9 +80,11 @@ class LinearReader:
         return _connection(self.query(source, variables), root)
 
     def pages(self, source: str, variables: Mapping[str, Any], root: str,
-              first: Node | None = None) -> Iterator[list[Node]]:
-        """Every page of the `root` connection; `first` is a page already read elsewhere."""
-        seen: set[str] = set()
+              first: Node | None = None,
+              seen: set[str] | None = None) -> Iterator[list[Node]]:
+        """Every page of the `root` connection; `first` is a page already read elsewhere;
+        `seen` holds cursors of other streams of the same read (none may come back here)."""
+        seen = set() if seen is None else seen
         connection = first if first is not None else self.connection(source, variables, root)
         while True:
             yield [n for n in connection.get("nodes") or () if isinstance(n, dict)]
@@ -157,8 +160,44 @@ class LinearReader:
             issue_filter["updatedAt"] = {"gte": start.astimezone(UTC).isoformat()}
         else:
             issue_filter["state"] = OPEN_STATES
-        for page in self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues"):
+        first = self.connection(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues")
+        workers = self.http.pacer.ceiling
+        more = bool((first.get("pageInfo") or {}).get("hasNextPage"))
+        pages = (self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues", first)
+                 if workers <= 1 or not more
+                 else self._split_pages(issue_filter, first, workers))
+        for page in pages:
             yield from self._map_page(page)
+
+    def _split_pages(self, issue_filter: Node, first: Node,
+                     workers: int) -> Iterator[list[Node]]:
+        """The first page, then the rest of the scope as disjoint streams read concurrently.
+
+        Linear's pages follow one cursor, so parallel reads need several cursors: one per
+        split of the filter (`splits`). The first page is read alone, so a scope that fits in
+        it (most incremental syncs, small backlogs) costs what it did; the splits leave out
+        the issues it held, so the cost of going parallel is one partial page per split.
+        An issue that moves between splits while they are read (a team or state change) may
+        be read twice (kept once) or not at all; it was then updated after the run started,
+        and the cursor never passes the run's start, so the next incremental read has it.
+        """
+        page = [n for n in first.get("nodes") or () if isinstance(n, dict)]
+        yield page
+        seen = {str(node.get("id")) for node in page}
+        # a cursor met twice, in any stream, means a tracker stuck on one page
+        cursors = {str((first.get("pageInfo") or {}).get("endCursor"))}
+        rest = [{"and": [issue_filter, split, {"id": {"nin": sorted(seen)}}]}
+                for split in splits(self.team_keys, workers)]
+
+        def stream(split_filter: Node) -> list[list[Node]]:
+            return list(self.pages(docs.ISSUES_PAGE, {"filter": split_filter}, "issues",
+                                   seen=cursors))
+
+        for pages in ordered(workers, stream, rest):
+            for nodes in pages:
+                fresh = [n for n in nodes if str(n.get("id")) not in seen]
+                seen.update(str(n.get("id")) for n in fresh)
+                yield fresh
 
     def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """Issues among `keys` (`ENG-42`) in the configured teams, open or done."""
@@ -203,10 +242,17 @@ class LinearReader:
                 log.warning("Linear: skipped issue %s with an odd payload (%s: %s)",
                             node.get("identifier", "?"), type(error).__name__, error)
                 continue
-            team = node.get("team") or {}
             self.issues_seen[str(node["id"])] = IssueMeta(
-                team.get("id"), tuple(str(i) for i in node.get("labelIds") or ()))
+                self._team_id(node), tuple(str(i) for i in node.get("labelIds") or ()))
             yield item
+
+    def _team_id(self, node: Node) -> str | None:
+        """The issue's team id: from the page if it has one, else from its identifier's prefix
+        (issue pages do not ask for the team; a team outside the workspace read gives None)."""
+        team = node.get("team")
+        if isinstance(team, dict) and team.get("id"):
+            return str(team["id"])
+        return self.workspace().teams.get(str(node["identifier"]).rsplit("-", 1)[0])
 
     def _learn_labels(self, label_ids: set[str]) -> None:
         """Labels outside the workspace read (another team's, or new): read them by id."""
@@ -252,6 +298,30 @@ class LinearReader:
         self._learn_labels(set(label_ids))
         labels = self.workspace().labels
         return {i: labels[i] for i in label_ids if i in labels}
+
+
+# State types by the share of open work they usually hold; one more split takes every other
+# type (`nin`), so a type Linear adds later is still read.
+SPLIT_STATES = ("backlog", "started", "unstarted")
+
+
+def splits(team_keys: list[str] | None, workers: int) -> list[Node]:
+    """Disjoint filters covering every issue: one per team; a single team by state type.
+
+    Teams first: a partition the configuration names, needing no sampling and no request, and
+    teams usually carry comparable work. State types only when there is one team (or every
+    team): each split costs up to one partial page, which several teams already read
+    concurrently rarely win back. State types rather than `updatedAt` ranges: even ranges
+    need the distribution of update times, which only a further request could tell, while
+    state types are a fixed, complete cover. Never more splits than workers.
+    """
+    if team_keys and len(team_keys) > 1:
+        return [{"team": {"key": {"eq": team}}} for team in team_keys]
+    singles = list(SPLIT_STATES[:max(0, min(workers, len(SPLIT_STATES) + 1) - 1)])
+    if not singles:
+        return [{}]
+    return [*({"state": {"type": {"eq": state}}} for state in singles),
+            {"state": {"type": {"nin": singles}}}]
 
 
 def _connection(data: Node, root: str) -> Node:
