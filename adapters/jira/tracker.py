@@ -25,7 +25,7 @@ class JiraTracker:
     name = "jira"
     link_schemes = (LinkScheme("jira", ISSUE_KEY, "jira:KEY-1"),)
     owns: type[BaseModel] | None = ownership.JiraOwnership
-    container = "epic"  # what an item is put under, in fixes (ContainerNoun)
+    container = "epic"  # what an item is put under, in fixes (NamesContainer)
     starter = STARTER  # `aligner init --from jira` (the optional Starter capability)
     section_example = SECTION_EXAMPLE  # commented in the offline `aligner init`
 

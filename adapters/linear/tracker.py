@@ -29,7 +29,7 @@ class LinearTracker:
         LinkScheme("linear", ISSUE_IDENTIFIER, "linear:TEAM-1"),
     )
     owns: type[BaseModel] | None = ownership.LinearOwnership
-    container = "project"  # what an item is put under, in fixes (ContainerNoun)
+    container = "project"  # what an item is put under, in fixes (NamesContainer)
     starter = STARTER  # `aligner init --from linear` (the optional Starter capability)
     section_example = SECTION_EXAMPLE  # commented in the offline `aligner init`
 

@@ -10,23 +10,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from aligner.engine.items import BacklogItem
 from aligner.model.schema import Objective, OperatingModel
-from aligner.plugins.tracker import LinkScheme, match_scheme
+from aligner.plugins.tracker import LinkScheme, NamesContainer, match_scheme
 
 MAX_SUGGESTIONS = 2
 DEFAULT_CONTAINER = "parent"  # for a tracker that names no container of its own
 
 
+@cache  # asked once per unaligned item: entry points are far too slow for that
 def container_noun(tracker: str) -> str:
     """What `tracker` calls the thing an item is put under ("epic", "project"), from its
     plugin's optional `container` attribute; "parent" when it names none."""
-    from aligner.plugins.registry import adapter_names, trackers  # plugins load lazily
+    from aligner.plugins.registry import adapter_names
+    from aligner.plugins.registry import tracker as plugin_of  # plugins load lazily
 
     if tracker not in adapter_names():
         return DEFAULT_CONTAINER
-    noun = getattr(trackers()[tracker], "container", None)
+    plugin = plugin_of(tracker)
+    noun = plugin.container if isinstance(plugin, NamesContainer) else None
     return noun if isinstance(noun, str) and noun else DEFAULT_CONTAINER
 
 

@@ -167,3 +167,11 @@ class WritebackCheck(Protocol):
     def check_writeback(self, label_prefix: str, waive_label: str,
                         labels: Iterable[str]) -> list[tuple[str, str]]:
         ...
+
+
+@runtime_checkable
+class NamesContainer(Protocol):
+    """Optional: the tracker's word for what an item is put under (`epic`, `project`), used
+    in messages and fixes; trackers without it read "parent"."""
+
+    container: str
