@@ -57,10 +57,12 @@ def _flags(raw: Mapping[str, Any], label_prefix: str, waive_label: str,
     state = state if isinstance(state, Mapping) else {}
     comment = state.get("comment")
     digest = state.get("digest")
+    extra = state.get("extra")  # duplicates seen by the read (state.py), never stored
     return TicketFlags(
         labels=managed,
         comment_id=str(comment) if comment else None,
         digest=str(digest) if digest else None,
+        extra_comments=tuple(map(str, extra)) if isinstance(extra, list) else (),
     )
 
 

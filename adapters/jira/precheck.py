@@ -1,9 +1,11 @@
 """Jira Cloud: before posting comments, find the ones a killed run posted but never recorded.
 
-aligner posts its comment, then records the comment's id in the issue property `aligner` in
-the issue edit. A run killed between the two leaves a comment that no property names; a rerun
-without local state (so not in recovery mode) would plan a create and post a second comment.
-Data Center is immune: its search pages carry the comments, and aligner's state with them.
+aligner creates its comment inside the issue edit that records it (state.py), so a kill no
+longer leaves a comment no property names. Two cases still can: a comment an older aligner
+posted before it was killed between its POST and its edit, and a comment another run with
+separate local state created after this run read the issue (the race of two runs at once).
+A creation there would post a second comment. Data Center is immune: its search pages carry
+the comments, and aligner's state with them.
 
 So before posting, up to 100 planned creations at a time are checked with ONE
 `POST /rest/api/3/issue/bulkfetch` asking only for the `comment` field. That field carries no
@@ -11,8 +13,8 @@ comment properties (only `GET …/comment?expand=properties` does), so aligner's
 recognised by two things together:
 
 - its ADF body ends with aligner's invisible marker (`state.ADF_MARKER`), and
-- its author is the API user: the accountId from a comment aligner posted in this run or,
-  only once a marked comment turns up, from `GET /rest/api/3/myself` (once per run).
+- its author is the API user: the accountId from `GET /rest/api/3/myself`, asked once per run
+  and only once a marked comment turns up (an edit's answer names no author).
 
 Either alone is not enough: a person quoting aligner's comment copies the invisible marker
 along, and the API user may be a person's own account, whose comments aligner must not touch.

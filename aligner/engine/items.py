@@ -14,12 +14,15 @@ class TicketFlags:
     """What an earlier aligner run left on a ticket, as the adapter read it in the same page.
 
     `labels` are the managed labels present (prefix included, waive label excluded);
-    `comment_id` is aligner's own comment; `digest` the state recorded with the last write.
+    `comment_id` is aligner's own comment; `digest` the state recorded with the last write;
+    `extra_comments` are further aligner comments the read saw on the ticket (two runs with
+    separate state at once can each post one): the next write deletes them.
     """
 
     labels: frozenset[str] = frozenset()
     comment_id: str | None = None
     digest: str | None = None
+    extra_comments: tuple[str, ...] = ()
 
 
 NO_FLAGS = TicketFlags()

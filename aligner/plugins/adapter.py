@@ -38,6 +38,7 @@ class WriteResult:
     key: str
     requests: int  # write requests actually sent for this item
     error: str | None = None
+    repaired: int = 0  # duplicate aligner comments deleted on this ticket
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,9 @@ def plan_line(plan: ItemPlan) -> str:
     parts += [f"-{label}" for label in plan.remove_labels]
     if plan.comment:
         parts.append(f"comment: {plan.comment}")
+    if plan.delete_extras:
+        parts.append(f"delete {len(plan.delete_extras)} duplicate comment"
+                     f"{'s' * (len(plan.delete_extras) != 1)}")
     if not parts:
         parts.append("state only")
     return f"  {plan.item.source:<7} {plan.item.key:<12} {'  '.join(parts)}"
@@ -62,6 +65,10 @@ def render_outcome(outcome: SyncOutcome) -> str:
         done = len(outcome.results) - len(outcome.failed)
         lines.append(f"Applied {done} of {len(outcome.planned)} planned item changes with "
                      f"{outcome.writes} write requests.")
+        repaired = sum(r.repaired for r in outcome.results)
+        if repaired:
+            lines.append(f"Repaired {repaired} duplicate comment{'s' * (repaired != 1)} "
+                         "(aligner comments beyond one per ticket, deleted).")
     if outcome.pending:
         lines.append(f"{len(outcome.pending)} item changes are over the write budget and pending:"
                      " the next run picks them up (raise --max-writes to finish now).")

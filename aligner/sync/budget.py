@@ -8,9 +8,14 @@ from aligner.sync.plan import ItemPlan
 
 
 def write_cost(plan: ItemPlan) -> int:
-    """Write operations a plan needs: the comment, and one edit for labels and state."""
+    """Write operations a plan needs at most: the comment, one edit for labels and state, and
+    one deletion per duplicate comment repaired.
+
+    An upper bound: a tracker may combine writes (Jira Cloud creates the comment inside the
+    issue edit, one write for both), so a run never spends more than its budget.
+    """
     edit = plan.changes_labels or plan.digest != plan.item.flags.digest
-    return int(bool(plan.comment)) + int(edit)
+    return int(bool(plan.comment)) + int(edit) + len(plan.delete_extras)
 
 
 def within_budget(plans: Sequence[ItemPlan], budget: int) -> tuple[list[ItemPlan],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from aligner.comment.document import Comment
@@ -16,7 +17,8 @@ DELETE = "delete"
 class ItemPlan:
     """Operations for one ticket. `digest` is the state to record (None clears it).
 
-    `comment` is one of create/update/delete or None; `body` is the comment to write.
+    `comment` is one of create/update/delete or None; `body` is the comment to write;
+    `delete_extras` are duplicate aligner comments to delete (repaired, whatever `comment` is).
     """
 
     item: BacklogItem
@@ -25,6 +27,7 @@ class ItemPlan:
     comment: str | None = None
     body: Comment | None = None
     digest: str | None = None
+    delete_extras: tuple[str, ...] = ()
 
     @property
     def changes_labels(self) -> bool:
@@ -48,6 +51,7 @@ def plan_item(
 
     `digest` summarises the findings (codes only, so a rewording never re-posts) and is None
     when the item has nothing to flag. Labels are diffed as sets: only managed labels move.
+    Duplicate aligner comments the read saw (`flags.extra_comments`) are always deleted.
     """
     flags = item.flags
     if not comment:  # labels alone carry the state; a comment left from before goes
@@ -70,6 +74,12 @@ def plan_item(
         else:
             action = DELETE
     state_changes = flags.digest != new_digest
-    if not (add or remove or action or state_changes):
+    extras = tuple(c for c in flags.extra_comments if c != flags.comment_id)
+    if not (add or remove or action or state_changes or extras):
         return None
-    return ItemPlan(item, add, remove, action, new_body, new_digest)
+    return ItemPlan(item, add, remove, action, new_body, new_digest, extras)
+
+
+def repaired_duplicates(plans: Iterable[ItemPlan], ok: Container[str]) -> int:
+    """Duplicate comments deleted by the plans whose item (by key) was written without error."""
+    return sum(len(p.delete_extras) for p in plans if p.item.key in ok)

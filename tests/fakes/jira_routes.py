@@ -229,9 +229,21 @@ class Routes:
                 labels = list(value)
             else:
                 issue["fields"][name] = value
+        added = []
+        for op in (body.get("update") or {}).get("comment") or []:
+            if "add" not in op:  # Jira's comment field takes `add` in an edit
+                return _error(400, "Field 'comment': only the add operation is supported.")
+            problem = self._body_error(request.match["v"], op["add"])
+            if problem:
+                return _error(400, problem)
+            added.append(op["add"])
         for prop in body.get("properties") or []:
             issue["properties"][prop["key"]] = prop["value"]
+        for new in added:  # as a POST would: a new id, the API user as author
+            issue["comments"].append(self._new_comment(new))
         issue["fields"]["labels"] = labels
+        if added:
+            issue["fields"]["updated"] = jira_time(self.now)
         if labels != before:
             issue["fields"]["updated"] = jira_time(self.now)
         return Answer(204)
@@ -261,13 +273,17 @@ class Routes:
         problem = self._body_error(request.match["v"], request.body)
         if problem:
             return _error(400, problem)
-        props = {p["key"]: p["value"] for p in request.body.get("properties") or []}
-        comment = {"id": self.new_comment_id(), "body": request.body["body"],
-                   "author": self.user_view(self.email), "created": jira_time(self.now),
-                   "updated": jira_time(self.now), "properties": props}
+        comment = self._new_comment(request.body)
         issue["comments"].append(comment)
         issue["fields"]["updated"] = jira_time(self.now)
         return Answer(201, self.comment_view(comment, request.match["v"], False))
+
+    def _new_comment(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A comment as the API user, from a create body (`body`, optional `properties`)."""
+        props = {p["key"]: p["value"] for p in body.get("properties") or []}
+        return {"id": self.new_comment_id(), "body": body["body"],
+                "author": self.user_view(self.email), "created": jira_time(self.now),
+                "updated": jira_time(self.now), "properties": props}
 
     def _comment(self, request: Request) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         issue = self.find(request.match["key"])

@@ -10,6 +10,12 @@ from tests.fakes.jira import CLOUD, DATACENTER, FakeJira
 from .support import adapter, full_run, plans_for, seed_backlog
 
 
+def creation(fake: FakeJira, key: str = "CHK-1") -> tuple[str, str]:
+    """(method, path) of the request that creates aligner's comment: Cloud creates it inside
+    the issue edit (one atomic write with its state), Data Center posts it."""
+    return ("PUT", f"/issue/{key}$") if fake.cloud else ("POST", f"/issue/{key}/comment$")
+
+
 def test_429_waits_at_least_retry_after(fake: FakeJira, waits: list[float]) -> None:
     seed_backlog(fake)
     fake.throttle("GET", "/search", retry_after=7, times=2)
@@ -67,7 +73,7 @@ def test_403_on_one_issue_is_that_items_error(fake: FakeJira) -> None:
     fake.add_issue("CHK-2")
     run = adapter(fake, jql="project = CHK")
     plans = plans_for(run.fetch())
-    fake.fail("POST", "/issue/CHK-1/comment$", 403)
+    fake.fail(*creation(fake), 403, times=99)
     results = list(run.apply(plans))
     assert "permission denied" in (results[0].error or "") and results[1].ok
 
@@ -85,25 +91,30 @@ def test_an_echoed_secret_is_scrubbed(fake: FakeJira) -> None:
 def test_a_dropped_comment_create_never_duplicates(fake: FakeJira, waits: list[float],
                                                    performed: bool, timeout: bool) -> None:
     fake.add_issue("CHK-1")
-    fake.drop("POST", "/issue/CHK-1/comment$", after_performing=performed, timeout=timeout)
+    fake.drop(*creation(fake), after_performing=performed, timeout=timeout)
     run = adapter(fake, waits, jql="project = CHK")
     [result] = run.apply(plans_for(run.fetch()))
     assert result.ok
     [comment] = fake.comments("CHK-1")
-    ops = [r.op for r in fake.requests if r.op.startswith("comment")]
-    if performed:
-        assert ops == ["comment.create", "comment.list"]  # found it: not posted again
+    create = "edit" if fake.cloud else "comment.create"
+    ops = [r.op for r in fake.requests if r.op.startswith("comment") or r.op == "edit"]
+    if fake.cloud and performed:  # the edit is atomic: a comment there means it was applied
+        assert ops == ["edit", "comment.list"]
+    elif fake.cloud:
+        assert ops == ["edit", "comment.list", "edit"]
+    elif performed:
+        assert ops == ["edit", "comment.create", "comment.list"]  # found it: not posted again
     else:
-        assert ops == ["comment.create", "comment.list", "comment.create"]
-    if fake.cloud:
-        assert fake.issue_property("CHK-1")["comment"] == comment["id"]
-    assert adapter(fake, jql="project = CHK").fetch().__next__().flags.comment_id == \
-        comment["id"]
+        assert ops == ["edit", "comment.create", "comment.list", "comment.create"]
+    assert ops.count(create) == 1 + (not performed)
+    state = fake.issue_property("CHK-1")["comment"] if fake.cloud else comment["id"]
+    assert state == ("in-edit" if fake.cloud else comment["id"])
+    assert adapter(fake, jql="project = CHK").fetch().__next__().flags.comment_id == state
 
 
 def test_a_5xx_on_comment_create_looks_before_posting_again(fake: FakeJira) -> None:
     fake.add_issue("CHK-1")
-    fake.fail("POST", "/comment$", 500)
+    fake.fail(*creation(fake), 500)
     full_run(fake, jql="project = CHK")
     assert len(fake.comments("CHK-1")) == 1 and fake.count("comment.list") == 1
 
@@ -111,7 +122,7 @@ def test_a_5xx_on_comment_create_looks_before_posting_again(fake: FakeJira) -> N
 def test_a_throttled_comment_create_is_simply_retried(fake: FakeJira,
                                                       waits: list[float]) -> None:
     fake.add_issue("CHK-1")
-    fake.throttle("POST", "/comment$", retry_after=3)
+    fake.throttle(*creation(fake), retry_after=3)
     full_run(fake, waits, jql="project = CHK")
     assert waits == [3.0] and fake.count("comment.list") == 0
     assert len(fake.comments("CHK-1")) == 1
@@ -143,8 +154,8 @@ def test_data_center_checks_when_the_comment_list_was_cut_short(rsps: object) ->
 
 def test_a_refused_edit_never_creates_and_deletes_a_comment_on_every_run(
         fake: FakeJira) -> None:
-    """#13 item 4: Cloud keeps the comment of a refused edit (the next run adopts it, posting
-    and deleting nothing); Data Center edits first, so a refused ticket gets no comment."""
+    """#13 item 4: Cloud creates the comment inside the edit, so a refused edit creates none;
+    Data Center edits first, so a refused ticket gets no comment either."""
     fake.add_issue("CHK-1")
     fake.fail("PUT", "/issue/CHK-1$", 400, message="Field 'labels' cannot be set.", times=99)
     for _ in range(2):
@@ -152,7 +163,7 @@ def test_a_refused_edit_never_creates_and_deletes_a_comment_on_every_run(
         [result] = run.apply(plans_for(run.fetch()))
         assert "cannot be set" in (result.error or "")
     assert fake.count("comment.delete") == 0 and fake.labels("CHK-1") == []
-    assert fake.count("comment.create") == len(fake.comments("CHK-1")) == int(fake.cloud)
+    assert fake.count("comment.create") == len(fake.comments("CHK-1")) == 0
 
 
 def test_every_request_has_a_timeout(fake: FakeJira) -> None:

@@ -1,6 +1,8 @@
-"""Jira Cloud: a run killed between posting its comment and the edit that records it, rerun
-without local state, adopts the comment instead of posting a second one — for one read per
-100 planned comment creations, and none when nothing is to be created."""
+"""Jira Cloud: aligner's comment is created inside the issue edit that records it, so a kill
+leaves no comment without its state. Before creating, aligner still looks (one read per 100
+planned creations, none when nothing is to be created) and adopts an aligner comment no state
+names — one an older version posted before it was killed, or one another run with separate
+state created meanwhile — instead of creating a second one."""
 
 from __future__ import annotations
 
@@ -59,25 +61,23 @@ def small_site(rsps: object, mode: str = CLOUD) -> FakeJira:
     return fake
 
 
-def test_killed_between_comment_and_edit_a_fresh_machine_adopts_the_comment(
+def test_killed_at_the_edit_that_creates_the_comment_nothing_is_half_done(
         rsps: object, tmp_path: Path) -> None:
     fake = small_site(rsps)
     config = write_model(tmp_path, fake)
-    fake.interrupt("PUT", "/issue/CHK-2$")  # CHK-2's comment is posted, its edit never sent
+    fake.interrupt("PUT", "/issue/CHK-2$")  # the one write that would comment and record
     killed = sync(fake, config, tmp_path / "state.db", code=3)
     assert "rerun" in killed.stderr
-    [posted] = fake.comments("CHK-2")
-    assert fake.issue_property("CHK-2") is None and fake.labels("CHK-2") == []
+    assert fake.comments("CHK-2") == [] and fake.issue_property("CHK-2") is None
 
     fake.reset_requests()
     sync(fake, config, tmp_path / "fresh" / "state.db")  # no local state: not in recovery
-    assert [c["id"] for c in fake.comments("CHK-2")] == [posted["id"]]
+    assert len(fake.comments("CHK-2")) == len(fake.comments("CHK-3")) == 1
     assert fake.labels("CHK-2") == fake.labels("CHK-3") == ["aligner:untraced"]
-    assert fake.issue_property("CHK-2") == {**fake.issue_property("CHK-3"),
-                                            "comment": posted["id"]}
-    assert fake.count("comment.create") == 1  # CHK-3's, never CHK-2's again
-    assert fake.count("comment.update") == 0  # the adopted comment was already right
-    assert len(comment_checks(fake)) == 1 and fake.count("myself") == 1
+    assert fake.issue_property("CHK-2") == fake.issue_property("CHK-3")
+    assert fake.issue_property("CHK-2")["comment"] == "in-edit"
+    assert fake.count("comment.create") == 0 and len(fake.writes) == 2  # one edit each
+    assert len(comment_checks(fake)) == 1 and fake.count("myself") == 0
     assert fake.comments("CHK-1") == []
 
     fake.reset_requests()
@@ -108,9 +108,9 @@ def test_only_the_api_users_marked_comment_is_aligners(rsps: object, who: str) -
                                  author=fake.email)
     full_run(fake, jql="project = CHK")
     first, second = fake.comments("CHK-2")
-    assert first == human  # untouched
-    assert fake.issue_property("CHK-2")["comment"] == second["id"]
-    assert fake.count("comment.create") == 2 and fake.count("comment.update") == 0
+    assert first == human and marked_adf(second["body"])  # untouched; a new one beside it
+    assert fake.issue_property("CHK-2")["comment"] == "in-edit"
+    assert fake.count("comment.update") == 0 and fake.count("comment.delete") == 0
 
 
 def test_one_read_per_100_creations_and_none_without_creations(rsps: object, mode: str) -> None:
@@ -131,14 +131,15 @@ def test_one_read_per_100_creations_and_none_without_creations(rsps: object, mod
     assert comment_checks(fake) == []
 
 
-def test_the_api_user_is_learned_from_the_comments_aligner_posts(rsps: object) -> None:
+def test_the_api_user_is_asked_for_once_when_a_marked_comment_turns_up(rsps: object) -> None:
     fake = FakeJira(CLOUD).install(rsps)
     for n in range(1, 151):
         fake.add_issue(f"CHK-{n}")
     fake.add_comment("CHK-150", MARKED, author=fake.email)  # checked in the second window
     apply_all(fake)
-    assert len(comment_checks(fake)) == 2 and fake.count("myself") == 0
-    assert len(fake.comments("CHK-150")) == 1 and fake.count("comment.create") == 149
+    assert len(comment_checks(fake)) == 2 and fake.count("myself") == 1
+    assert len(fake.comments("CHK-150")) == 1 and fake.count("comment.update") == 1
+    assert fake.count("comment.create") == 0 and fake.count("edit") == 150
 
 
 def test_a_cut_short_comment_list_falls_back_to_listing_them(rsps: object) -> None:

@@ -106,6 +106,10 @@ FATAL_READS = {
 }
 
 
+def is_cloud(harness: Harness) -> bool:
+    return isinstance(harness, JiraHarness) and harness.fake.cloud
+
+
 def is_issue_page(request: requests.PreparedRequest) -> bool:
     from .wire import body_of
 
@@ -127,6 +131,8 @@ def test_transient_faults_are_absorbed(tracker: Harness, monkeypatch: pytest.Mon
 
 def test_doubtful_writes_never_duplicate(tracker: Harness, monkeypatch: pytest.MonkeyPatch,
                                         doubtful: str) -> None:
+    if doubtful == "comment_answer_without_an_id" and is_cloud(tracker):
+        pytest.skip("Jira Cloud creates the comment inside the issue edit: a 204, no id ever")
     wire = Wire.around(tracker).add(*DOUBTFUL_WRITES[doubtful](tracker))
     with wire.installed():
         run = sync_cli(tracker, monkeypatch)

@@ -50,9 +50,13 @@ def linear_write(request: requests.PreparedRequest) -> bool:
 
 
 def comment_create(request: requests.PreparedRequest) -> bool:
-    """Jira `POST …/comment` or a Linear request carrying `commentCreate`."""
-    if request.method == "POST" and re.search(r"/comment$", request.path_url.split("?")[0]):
+    """Jira `POST …/comment`, Jira Cloud's issue edit that creates the comment
+    (`update.comment`), or a Linear request carrying `commentCreate`."""
+    path = request.path_url.split("?")[0]
+    if request.method == "POST" and re.search(r"/comment$", path):
         return True
+    if request.method == "PUT" and re.search(r"/issue/[^/]+$", path):
+        return '"comment": [{"add"' in body_of(request)
     return "commentCreate" in body_of(request)
 
 

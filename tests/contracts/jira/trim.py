@@ -29,7 +29,6 @@ USED: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("get", "/rest/api/3/myself"),
         ("put", "/rest/api/3/issue/{issueIdOrKey}"),
         ("get", "/rest/api/3/issue/{issueIdOrKey}/comment"),
-        ("post", "/rest/api/3/issue/{issueIdOrKey}/comment"),
         ("put", "/rest/api/3/issue/{issueIdOrKey}/comment/{id}"),
         ("delete", "/rest/api/3/issue/{issueIdOrKey}/comment/{id}"),
     ]),
