@@ -81,7 +81,7 @@ class Evaluator:
     def __init__(self, config: LoadedConfig, graph: Mapping[str, BacklogItem],
                  as_of: date) -> None:
         model = config.model
-        prefixes = {name: getattr(s, "objective_label_prefix", "okr:")
+        prefixes = {name: s.objective_label_prefix
                     for name, s in config.trackers.items()}
         self.config = config
         buckets = compile_buckets({k: b.match for k, b in model.allocation.buckets.items()}

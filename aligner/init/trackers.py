@@ -16,13 +16,15 @@ from aligner.errors import ConfigError
 from aligner.logs import register_env_secrets
 from aligner.plugins import registry
 from aligner.plugins.adapter import AdapterContext, Discoverer
-from aligner.plugins.discovery import Discovery, InitOptions, Starter
+from aligner.plugins.discovery import Discovery, DraftsStarter, InitOptions, Starter
 
 
 def starter_of(name: str) -> Starter | None:
     """The tracker's `Starter`, or None when it cannot draft a starter."""
-    starter = getattr(registry.tracker(name), "starter", None)
-    return starter if isinstance(starter, Starter) else None
+    plugin = registry.tracker(name)
+    if isinstance(plugin, DraftsStarter) and isinstance(plugin.starter, Starter):
+        return plugin.starter
+    return None
 
 
 def draftable() -> list[str]:

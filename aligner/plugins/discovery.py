@@ -116,6 +116,13 @@ class InitOptions:
 
 
 @runtime_checkable
+class DraftsStarter(Protocol):
+    """A tracker plugin that can draft a starter: it has a `starter` (see `Starter`)."""
+
+    starter: Starter
+
+
+@runtime_checkable
 class Starter(Protocol):
     """Optional for adapters, as the class attribute `starter`: the drafted tracker section."""
 
