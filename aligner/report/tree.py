@@ -16,6 +16,8 @@ from datetime import date
 
 from aligner.engine.evaluate import Evaluation, ItemOutcome
 from aligner.model.schema import Bet, Objective, OperatingModel, Strategy
+from aligner.plugins.registry import link_schemes
+from aligner.plugins.tracker import match_scheme
 from aligner.report.metrics import Metrics, Share
 
 STRATEGY, BET, OBJECTIVE, LINK, DIRECT = "strategy", "bet", "objective", "link", "direct"
@@ -146,7 +148,10 @@ def objective_status(objective: Objective, as_of: date) -> str:
 
 
 def _link_name(link: str) -> str:
-    """`jira:CHK-100` -> `CHK-100`; `linear:project:Brand refresh` -> `project:Brand refresh`:
-    the scheme is the tracker's, the rest is what people call the epic or project."""
+    """`jira:CHK-100` -> `CHK-100`; `linear:project:Brand refresh` -> `project 'Brand
+    refresh'`: what people call the epic or project, as its tracker's link scheme says."""
+    scheme = match_scheme(link, link_schemes())
+    if scheme is not None:
+        return scheme.describe(link)
     _, colon, rest = link.partition(":")
     return rest if colon and rest else link
