@@ -57,10 +57,10 @@ def allocation_lines(report: RunReport) -> list[str]:
 def _headline(report: RunReport) -> str:
     ev, overall = report.evaluation, report.metrics.overall
     share = f"{overall.exact:.0%}" if overall.items else "n/a"
-    funded = (f" ({overall.accounted} more accounted for by buckets)" if overall.accounted
+    funded = (f"; {overall.accounted} more accounted for by buckets" if overall.accounted
               else "")
     return (f"aligner: {overall.aligned} of {overall.items - overall.accounted} open items "
-            f"aligned ({share}){funded} as of {ev.as_of} — evaluated {overall.items} open of "
+            f"aligned ({share}{funded}) as of {ev.as_of} — evaluated {overall.items} open of "
             f"{ev.fetched} fetched")
 
 
