@@ -239,7 +239,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_STATE, show_default=True,
               help="The state store whose run history gives the trend; the check is recorded "
-                   "there when its folder exists.")
+                   "there when its folder exists, and reads through its backlog mirror.")
 @click.option("--no-history", is_flag=True,
               help="Neither read nor record the run history (no trend).")
 @one_line_errors
@@ -262,7 +262,9 @@ def check(config: Path, sources: tuple[str, ...], as_of: Any, fmt: str | None,
     """
     targets = report_targets(fmt, output, reports)
     with failure_reports(targets):
-        run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress())
+        # an existing state store is read through (its mirror: only changes are fetched)
+        run = run_check(config, sources=sources, as_of=as_date(as_of), progress=cli_progress(),
+                        state_path=None if no_history else state_path)
     history = [] if no_history else recent_runs(state_path)
     report = build_report(run.config, run.evaluation, fail_on, min_aligned, history=history)
     write_reports(report, targets)

@@ -137,14 +137,18 @@ class Gathered:
 
 
 def gather(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start,
-           progress: ProgressCallback | None = None) -> Gathered:
+           progress: ProgressCallback | None = None, *, cleanup: bool = True) -> Gathered:
     """Read what each source needs from where `begin` says, into the run's graph: the one
-    read path of `sync`, `check` with a state store, and `serve` (only trackers are asked)."""
+    read path of `sync`, `check` with a state store, and `serve` (only trackers are asked).
+
+    `cleanup` also asks for the flagged tickets outside the scope (`check`, which cleans
+    nothing, does not)."""
     refresh(begin, adapters)
     snapshot = read(adapters, begin.since, progress=progress, known=begin.base)
     unvouched(begin, snapshot.graph, adapters)
     prefix = config.model.writeback.label_prefix
-    exits = scope_exits(adapters, sorted(writable_sources(adapters)),
+    writable = sorted(writable_sources(adapters)) if cleanup else []
+    exits = scope_exits(adapters, writable,
                         managed_labels(prefix, {**begin.base, **snapshot.graph}))
     graph = merge(begin.base, snapshot.graph, exits)
     return Gathered(snapshot, graph, settle(graph, open_only(adapters)))

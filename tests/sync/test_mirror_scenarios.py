@@ -5,15 +5,18 @@ edits leaves every ticket as a fresh `--full` sync would, and the next run write
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aligner.report.summary import summary
-from tests.sync.harness import UNTRACED, Harness
+from tests.sync.harness import AS_OF, UNTRACED, Harness
 from tests.sync.jira_harness import JiraHarness
 from tests.sync.linear_harness import LinearHarness
 
@@ -210,3 +213,40 @@ def test_a_corrupt_state_file_is_rebuilt_loudly(tracker: Harness,
     assert outcome.incremental == {tracker.name: False} and outcome.planned == []
     tracker.reset_requests()
     assert tracker.sync().planned == [] and tracker.write_requests() == 0
+
+
+def test_a_check_with_the_state_store_reads_only_the_delta(
+        tracker: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    from aligner.sync.check import run_check
+
+    fake: Any = tracker.fake  # type: ignore[attr-defined]
+    clock = fake if isinstance(tracker, JiraHarness) else fake.store
+    add_children(tracker)
+    tracker.sync()
+    clock.now += timedelta(hours=1)  # an edit an hour later, synced: the cursor moves on
+    tracker.link_to_objective("T-3")
+    tracker.sync()
+    clock.now += timedelta(hours=1)  # and edits another hour later
+    tracker.link_to_objective("T-2")
+    close(tracker, "T-4")
+
+    def check(**kwargs: Any) -> tuple[Any, int]:
+        """The check, and how many items the trackers returned to it (the read's log)."""
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="aligner.sync.read"):
+            run = run_check(tracker.config, as_of=AS_OF, env=tracker.env(),
+                            options={"sleep": tracker.sleeps.append,
+                                     "now": lambda: clock.now}, **kwargs)
+        counts = re.findall(r"fetched (\d+) items", caplog.text)
+        return run, sum(map(int, counts))
+
+    full, returned_in_full = check()  # no store: everything, as before
+    mirrored, returned = check(state_path=tracker.tmp / "state.db")
+    assert returned < returned_in_full, (returned, returned_in_full)
+    assert summary(mirrored.evaluation) == summary(full.evaluation)
+    assert mirrored.snapshot.fetched == full.snapshot.fetched
+    again = tracker.sync()  # the check recorded its reads: the sync goes on from there
+    assert again.incremental == {tracker.name: True}
+    assert summary(again.evaluation) == summary(full.evaluation)
+    check(state_path=tracker.tmp / "none.db")  # no store there: none is created
+    assert not (tracker.tmp / "none.db").exists()
