@@ -26,14 +26,32 @@ from typing import Any
 import responses
 
 from aligner.sync.run import run_sync
+from tests.fakes.jira import FakeJira
 from tests.fakes.latency import slow_down
 
 from .api_economy import jira_minimum, linear_minimum, made
-from .fake_orgs import FakeOrg, build
-from .org import AS_OF
+from .fake_orgs import JQL_TAIL, FakeOrg, build
+from .generate import jira_issue, model, write_yaml
+from .org import AS_OF, Org
 from .workgraph import build_org
 
-TRACKERS = ("jira", "linear")
+TRACKERS = ("jira", "jira-dc", "linear")  # jira-dc: the same Jira half on a Data Center fake
+
+
+def datacenter(org: Org, fo: FakeOrg, folder: Path) -> FakeOrg:
+    """The organisation's Jira half on a Data Center fake (PAT, `/search` with startAt)."""
+    fake = FakeJira("datacenter", base_url="https://jira.bench.example", now=fo.jira.now,
+                    global_record=False)
+    for node in org.issues("jira"):
+        fake.add_raw(jira_issue(node))
+    projects = ", ".join(t.key for t in org.teams if t.tracker == "jira")
+    data = model(org, {"jira": {**fake.settings(f"project in ({projects}) AND {JQL_TAIL}"),
+                                "page_size": 100}})
+    data["writeback"] = {"max_writes": 1_000_000}
+    config = folder / "dc" / "aligner.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    write_yaml(config, data)
+    return FakeOrg(org, fake, fo.linear, config)
 
 
 def tickets(fo: FakeOrg) -> dict[str, Any]:
@@ -53,6 +71,7 @@ def tickets(fo: FakeOrg) -> dict[str, Any]:
 
 
 def sync(fo: FakeOrg, tracker: str, state: Path, concurrency: int | None) -> dict[str, Any]:
+    """One sync of `tracker` (a source name, "jira" or "linear") against `fo`'s fakes."""
     fo.clocks_to_now()
     since = {"jira": len(fo.jira.requests), "linear": len(fo.linear.requests)}
     labels = {label["name"] for label in fo.linear.store.labels.values()}
@@ -64,8 +83,8 @@ def sync(fo: FakeOrg, tracker: str, state: Path, concurrency: int | None) -> dic
         raise RuntimeError(f"{tracker}: the sync did not complete")
     fake_requests: list[Any] = (fo.jira.requests if tracker == "jira"
                                 else fo.linear.requests)[since[tracker]:]
-    minimum = (jira_minimum(fo, outcome) if tracker == "jira"
-               else linear_minimum(fo, outcome, labels))
+    minimum = (linear_minimum(fo, outcome, labels) if tracker == "linear"
+               else jira_minimum(fo, outcome) if fo.jira.cloud else None)
     return {"seconds": seconds, "made": made(fo, since)[tracker], "minimum": minimum,
             "throttled": sum(getattr(r, "status", None) == 429 for r in fake_requests),
             "points": sum(getattr(r, "complexity", 0) or 0 for r in fake_requests)}
@@ -77,15 +96,22 @@ def measure(items: int, low: float, high: float, seed: int,
     org = build_org(items, seed)
     with tempfile.TemporaryDirectory() as folder:
         fo = build(org, Path(folder), 0.0)
+        dc = datacenter(org, fo, Path(folder))
+        orgs = {"jira": fo, "jira-dc": dc, "linear": fo}
         with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
             fo.jira.install(rsps)
+            dc.jira.install(rsps)
             fo.linear.install(rsps)
             slow_down(rsps, low, high, seed)
-            runs = {name: sync(fo, name, Path(folder) / f"{name}.db", concurrency)
-                    for name in TRACKERS}
-            again = {name: sync(fo, name, Path(folder) / f"{name}.db", concurrency)
-                     for name in TRACKERS}
-        return {"full": runs, "incremental": again, "tickets": tickets(fo)}
+            def each() -> dict[str, Any]:
+                return {name: sync(orgs[name], name.split("-")[0], Path(folder) / f"{name}.db",
+                                   concurrency) for name in TRACKERS}
+
+            runs = each()
+            again = each()  # unchanged: an incremental sync
+        found = tickets(fo)
+        return {"full": runs, "incremental": again,
+                "tickets": {**found, "jira-dc": tickets(dc)["jira"]}}
 
 
 def render(items: int, low: float, high: float, one: dict[str, Any],
@@ -98,7 +124,7 @@ def render(items: int, low: float, high: float, one: dict[str, Any],
         a, b = one["full"][name], default["full"][name]
         total = sum(a["made"][k] for k in ("reads", "writes"))
         total_b = sum(b["made"][k] for k in ("reads", "writes"))
-        floor = a["minimum"]["reads"] + a["minimum"]["writes"]
+        floor = "-" if a["minimum"] is None else a["minimum"]["reads"] + a["minimum"]["writes"]
         same = one["tickets"][name] == default["tickets"][name]
         lines.append(f"| {name} | {a['seconds']:.1f} | {b['seconds']:.1f} "
                      f"| {a['seconds'] / max(b['seconds'], 1e-9):.1f}x | {total} | {total_b} "
