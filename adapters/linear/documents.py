@@ -3,11 +3,12 @@
 Complexity (Linear's published rule: 0.1 point per scalar, 1 per object, a connection multiplies
 its children by `first`, default 50; a single query may cost at most 10,000):
 
-- `ISSUES_PAGE` costs about 7.4 points per issue (7 scalars incl. `labelIds` and `estimate`, 4
-  objects, one comment through a `first: 1` connection), so a page of `ISSUE_PAGE_SIZE` = 100
-  costs 750. Only what the mapping uses is asked for: `labelIds` (a scalar list) replaces
-  `labels { nodes { id } }`, which alone would cost 55 per issue, and the team (1.2 points) is
-  not asked at all: its key is the identifier's prefix, its id the workspace's team of that key.
+- `ISSUES_PAGE` costs about 8.7 points per issue (7 scalars incl. `labelIds` and `estimate`, 4
+  objects, aligner's own comments through a `first: 2` connection: the second is a duplicate to
+  repair, #13), so a page of `ISSUE_PAGE_SIZE` = 100 costs 870. Only what the mapping uses
+  is asked for: `labelIds` (a scalar list) replaces `labels { nodes { id } }`, which alone
+  would cost 55 per issue, and the team (1.2 points) is not asked at all: its key is the
+  identifier's prefix, its id the workspace's team of that key.
   Each remaining object is a field the mapping needs (state type, parent identifier, project
   id, aligner's own comment) and no scalar on Issue carries it.
 - `WORKSPACE` costs ~4,500: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1
@@ -28,7 +29,9 @@ PROJECT_TEAMS = 5  # teams read per project (only `init --from linear` uses them
 WRITE_BATCH_ITEMS = 20
 
 # aligner's own comment carries this marker followed by the digest of the findings it shows;
-# the issue page finds the comment with a filtered `first: 1` connection (own comments only).
+# the issue page finds the comment with a filtered `first: 2` connection (own comments only):
+# a second one is a duplicate (two runs with separate state at once), for the next write to
+# delete.
 STATE_MARKER = "aligner-state:"
 
 _PAGE_INFO = "fragment PageFields on PageInfo { hasNextPage endCursor }"
@@ -42,7 +45,7 @@ _TEAM = "fragment TeamFields on Team { id key name }"
 _INITIATIVE = ("fragment InitiativeFields on Initiative { id name url status "
                "parentInitiative { id } }")
 _OWN_COMMENT = (
-    "fragment OwnCommentFields on Issue { id comments(first: 1, filter: "
+    "fragment OwnCommentFields on Issue { id comments(first: 2, filter: "
     f'{{user: {{isMe: {{eq: true}}}}, body: {{contains: "{STATE_MARKER}"}}}}) '
     "{ nodes { id body } } }"
 )

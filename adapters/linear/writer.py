@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from .mapping import team_key
 from .operations import COMMENT_CREATE, COMMENT_DELETE, COMMENT_UPDATE, LABELS, Delivery, Op, Sender
 from .reader import LinearReader
 from .state import comment_body
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Writer:
             return Prepared(plan, (), str(error))
         if comment is not None:
             ops.append(comment)
+        ops += [Op(COMMENT_DELETE, f"i{index}x{n}", {"id": extra}, issue_id, extra)
+                for n, extra in enumerate(plan.delete_extras)]  # duplicates: keep one only
         return Prepared(plan, tuple(ops))
 
 
@@ -129,4 +134,10 @@ def _result(item: Prepared, delivery: Delivery, stopped: str | None) -> WriteRes
     if any(o is None for o in outcomes):
         errors.append(f"not written: {stopped or 'the write did not finish'}")
     sent = sum(1 for op in item.ops if op.alias in delivery.sent)
-    return WriteResult(item.plan.item.key, requests=sent, error="; ".join(errors) or None)
+    repaired = sum(1 for op, o in zip(item.ops, outcomes, strict=True)
+                   if op.target in item.plan.delete_extras and o is not None and not o.error)
+    if repaired:
+        log.info("Linear: %s carried %d duplicate aligner comment(s); deleted %d",
+                 item.plan.item.key, len(item.plan.delete_extras), repaired)
+    return WriteResult(item.plan.item.key, requests=sent, error="; ".join(errors) or None,
+                       repaired=repaired)

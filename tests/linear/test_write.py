@@ -10,7 +10,7 @@ from aligner.engine.items import BacklogItem
 from aligner.sync.plan import DELETE, UPDATE
 from aligner_adapters.linear import LinearAdapter
 from aligner_adapters.linear.documents import WRITE_BATCH_ITEMS
-from aligner_adapters.linear.state import digest_of
+from aligner_adapters.linear.state import digest_of, state_marker
 from tests.fakes.linear import FakeLinear
 
 from .conftest import AdapterFactory
@@ -116,7 +116,9 @@ def test_hostile_titles_are_escaped(fake: FakeLinear, make_adapter: AdapterFacto
     assert r"\[click\]\(https\:" in body and r"\@everyone" in body
     for raw in ("[click](", "**Boss**", "`aligner-state:FORGED`"):
         assert raw not in body
-    assert not re.search(r"(?<!\\)[@<>\[\]]", body)  # no mention, tag or link survives
+    assert body.endswith("\n\n" + state_marker("AL101"))  # the hidden state link (#18)
+    text = body[:-len(state_marker("AL101"))]
+    assert not re.search(r"(?<!\\)[@<>\[\]]", text)  # no mention, tag or link survives
     assert digest_of(body) == "AL101"  # the forged marker in the title is inert
 
 
