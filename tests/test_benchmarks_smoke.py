@@ -64,3 +64,8 @@ def test_api_economy_counts_requests_beside_the_minimum() -> None:
             assert made["writes"] >= least["writes"] >= 0
     rerun = result["runs"][1]
     assert rerun["made"]["jira"]["writes"] == rerun["made"]["linear"]["writes"] == 0
+    container = result["runs"][3]  # an epic lost its okr: label: its open descendants re-flag
+    assert container["run"].startswith("after epic") and container["made"]["jira"]["writes"] > 0
+    for run in result["runs"][1:]:  # incremental: the mirror's ancestors are not fetched again
+        made, least = run["made"]["jira"], run["minimum"]["jira"]
+        assert made["reads"] - made["precheck"] == least["reads"], run["run"]
