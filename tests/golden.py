@@ -1,6 +1,6 @@
 """Golden files: a rendering change must be a deliberate update of tests/golden/.
 
-    ALIGNER_UPDATE_GOLDEN=1 pytest tests/test_reports_golden.py   # rewrite, then review the diff
+    ALIGNER_UPDATE_GOLDEN=1 pytest tests/report/test_golden.py   # rewrite, then review the diff
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from aligner.report.model import RunReport
 from aligner.sync.plan import ItemPlan
 from tests.report_factory import finding, outcome, report
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]
 
 

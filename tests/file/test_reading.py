@@ -11,8 +11,8 @@ from aligner.errors import ConfigError
 from aligner.plugins.adapter import AdapterContext
 from aligner_adapters.file import FileAdapter, FileSettings
 
-REAL = Path(__file__).parent / "data" / "real"
-ACME = Path(__file__).parents[1] / "examples" / "acme"
+REAL = Path(__file__).parents[1] / "data" / "real"
+ACME = Path(__file__).parents[2] / "examples" / "acme"
 
 
 def read(base: Path, *paths: str, **settings: str) -> dict:

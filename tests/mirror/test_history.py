@@ -80,7 +80,7 @@ def test_empty_store(tmp_path: Path) -> None:
 
 
 def test_sync_runs_show_up_in_history(tmp_path: Path) -> None:
-    acme = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+    acme = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
     state = tmp_path / "state.db"
     runner = CliRunner()
     for _ in range(2):  # --full: a whole-backlog read each time (the file adapter is read-only)

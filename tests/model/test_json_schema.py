@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from aligner.cli import cli
 from aligner.init.starter import offline_starter
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 
 
 class _EditorLoader(yaml.SafeLoader):

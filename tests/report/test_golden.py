@@ -11,7 +11,7 @@ from aligner.cli import cli
 from aligner.report.formats import FORMATS
 from tests.golden import assert_golden
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]
 EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md", "junit": "xml", "csv": "csv"}
 STRUCTURED = {"html"}  # checked by its structure, not its bytes: tests/report/test_html.py

@@ -18,7 +18,7 @@ from aligner.model.load import load_config
 from aligner.plugins.registry import rule_classes
 from aligner.testing import make_item
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 
 
 class Exploding(Rule):

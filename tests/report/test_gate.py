@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from aligner.cli import cli
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]  # 66 of 85 aligned: 77.6 %
 
 

@@ -9,7 +9,7 @@ from aligner.report.metrics import compute_metrics
 from aligner.sync.check import run_check
 from tests.report_factory import MODEL, outcome, report
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 
 
 def acme_metrics():  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from aligner.cli import cli
 from aligner.report.csv import COLUMNS, render_csv
 from tests.report_factory import finding, outcome, report
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]
 
 

@@ -12,7 +12,7 @@ from aligner.cli import cli
 from aligner.report.junit import render_junit
 from tests.report_factory import HOSTILE, finding, outcome, report
 
-ACME = Path(__file__).parents[1] / "examples" / "acme" / "aligner.yaml"
+ACME = Path(__file__).parents[2] / "examples" / "acme" / "aligner.yaml"
 CHECK = ["check", "-c", str(ACME), "--as-of", "2026-11-15"]
 COUNTS = ("tests", "failures", "errors", "skipped")
 
