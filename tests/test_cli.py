@@ -55,7 +55,8 @@ def test_check_json_contract_on_acme() -> None:
 def test_check_text_is_short_and_says_what_next() -> None:
     code, out, _ = run("check", "-c", str(ACME), *AS_OF)
     assert code == 1
-    assert out.startswith("aligner: 66 of 85 open items aligned (78%; 6 more accounted for by buckets)")
+    assert out.startswith(
+        "aligner: 66 of 85 open items aligned (78%; 6 more accounted for by buckets)")
     assert "evaluated 91 open of 114 fetched" in out
     assert "payments  20     11       69%" in out
     assert "Next: `aligner explain ITEM`" in out

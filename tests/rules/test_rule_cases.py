@@ -71,8 +71,8 @@ def test_missing_and_unexpected_findings_fail() -> None:
 
 
 def test_a_passing_case_fails_when_the_rule_fires() -> None:
-    case = RuleCase(name="should pass", tracker="jira", model=MODEL, items=[{"key": "CHK-2"}], expect=[],
-                    codes=("AL101",))
+    case = RuleCase(name="should pass", tracker="jira", model=MODEL, items=[{"key": "CHK-2"}],
+                    expect=[], codes=("AL101",))
     assert check_case(case) == [
         f"AL101 on CHK-2: unexpected ({UNTRACED_MESSAGE!r}, fix {UNTRACED_FIX!r})"]
 
@@ -98,7 +98,7 @@ def test_an_expectation_without_message_or_fix_is_refused() -> None:
 
 def test_missing_cases_lists_rules_without_a_failing_or_a_passing_case() -> None:
     fails = _untraced(message=UNTRACED_MESSAGE, fix=UNTRACED_FIX)
-    waived_only = RuleCase(name="waived", tracker="jira", model=MODEL, items=[], expect=[], codes=("AL203",),
-                           waived=[Waived("CHK-7", "AL203", "label")])
+    waived_only = RuleCase(name="waived", tracker="jira", model=MODEL, items=[], expect=[],
+                           codes=("AL203",), waived=[Waived("CHK-7", "AL203", "label")])
     assert missing_cases([fails, waived_only], ["AL101", "AL203"]) == [
         "AL101: no passing case", "AL203: no failing case", "AL203: no passing case"]
