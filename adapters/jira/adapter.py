@@ -20,6 +20,7 @@ from .discovery import discover
 from .fields import FieldIds
 from .jql import scoped
 from .mapping import issue_to_item
+from .precheck import CommentPrecheck
 from .reader import Site, detect_deployment, lookup, resolve_field_ids, search, wanted_fields
 from .render import adf_text, fitted_adf, fitted_wiki
 from .settings import JiraSettings
@@ -86,15 +87,23 @@ class JiraAdapter:
         now = self.context.options.get("now") or datetime.now(UTC)
         jql = scoped(self.settings.jql, since, now() if callable(now) else now)
         fields = self._fields()
+        # `sync --full` on Cloud also looks for duplicate aligner comments (precheck.py)
+        look = since is None and bool(self.context.options.get("full")) and self.site.cloud
+        held: list[BacklogItem] | None = [] if look else None
         try:
             for raw in search(self.site, jql, fields, self.settings.page_size):
                 item = self._item(raw)
                 if item is not None:
                     self._known[item.key] = item
+                    if held is not None and item.flags.comment_id:
+                        held.append(item)
+                        continue
                     yield item
         except BadRequest as error:
             raise ConfigError(f"trackers.jira.jql: Jira refused the query: "
                               f"{'; '.join(error.messages) or error}") from None
+        if held:
+            yield from CommentPrecheck(self.site).with_duplicates(held)
 
     def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """Ancestors outside the JQL, in batches, once per run; unknown keys are not yielded."""

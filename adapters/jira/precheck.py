@@ -22,15 +22,16 @@ along, and the API user may be a person's own account, whose comments aligner mu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+from aligner.engine.items import BacklogItem
 from aligner.errors import AuthError, TrackerError
 from aligner.sync.plan import CREATE, ItemPlan
 
 from .reader import BATCH, Site
-from .state import marked_adf
+from .state import IN_EDIT, keep_one, marked_adf, own_comments
 from .transport import Forbidden
 
 MYSELF = "/rest/api/3/myself"
@@ -130,3 +131,35 @@ class CommentPrecheck:
             if self.account_id is None:
                 raise TrackerError(f"GET {MYSELF}: the answer carried no accountId")
         return self.account_id
+
+    def with_duplicates(self, items: Sequence[BacklogItem]) -> Iterator[BacklogItem]:
+        """The items (that carry aligner's comment), each with the duplicates of that comment
+        its issue holds as `flags.extra_comments`: one bulkfetch of the `comment` field per
+        100 issues. Cloud's search does not return comments, so only a full read
+        (`sync --full`, a first run) looks: two runs with separate state at once can leave
+        two comments on a ticket, and nothing else would find the second."""
+        for start in range(0, len(items), BATCH):
+            batch = {i.key: i for i in items[start:start + BATCH]}
+            for key, extras in self._duplicates(batch.values()).items():
+                item = batch[key]
+                batch[key] = replace(item, flags=replace(item.flags, extra_comments=extras))
+            yield from batch.values()
+
+    def _duplicates(self, items: Iterable[BacklogItem]) -> dict[str, tuple[str, ...]]:
+        named = {i.key: i.flags.comment_id for i in items}
+        found: dict[str, tuple[str, ...]] = {}
+        for issue in self._fetch(list(named)):
+            key = str(issue.get("key"))
+            fields = issue.get("fields")
+            block = fields.get("comment") if isinstance(fields, Mapping) else None
+            comments = block.get("comments") if isinstance(block, Mapping) else None
+            marked = [c for c in comments or () if isinstance(c, Mapping)
+                      and marked_adf(c.get("body"))]
+            if len(marked) < 2 or key not in named:
+                continue  # one comment at most: nothing to repair (and no need to ask who)
+            keep = named[key] if named[key] != IN_EDIT else None
+            _, extras = keep_one(own_comments(marked, self.me()), keep)
+            if extras:
+                found[key] = extras
+        return found
+

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .documents import LABELS_PAGE
 from .operations import LABEL_CREATE, Op, Sender
 from .reader import Label, LinearReader
 
@@ -63,6 +64,7 @@ class LabelBook:
         missing = sorted({name for name, team in needs if self.find(name, team) is None})
         if missing:
             self._create([(name, None) for name in missing])
+            self._reread(sorted({n for n, team in needs if self.find(n, team) is None}))
             fallback = sorted((name, team) for name, team in needs
                               if team is not None and self.find(name, team) is None)
             if fallback:
@@ -87,3 +89,16 @@ class LabelBook:
                 log.warning("Linear: label %r not created: %s", name, outcome.error)
             elif outcome is not None and op.target:
                 self.created[op.target] = Label(op.target, name, team_id)
+
+    def _reread(self, names: Sequence[str]) -> None:
+        """Read labels by name again after their creation was refused: another run (with its
+        own local state, at the same time) may have just created them (#13)."""
+        if not names:
+            return
+        wanted = {"or": [{"name": {"eqIgnoreCase": name}} for name in names]}
+        for page in self.reader.pages(LABELS_PAGE, {"filter": wanted}, "issueLabels"):
+            for node in page:
+                team = node.get("team")
+                team_id = str(team["id"]) if isinstance(team, dict) and team.get("id") else None
+                label = Label(str(node["id"]), str(node.get("name") or ""), team_id)
+                self.created[label.id] = label

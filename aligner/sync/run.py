@@ -102,6 +102,8 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
     day = as_of or date.today()
     if concurrency is not None:  # the adapters' options carry it (aligner.pacing)
         options = {**(options or {}), "concurrency": concurrency}
+    if full:  # an adapter may look further on a full read (Jira Cloud: duplicate comments)
+        options = {**(options or {}), "full": True}
     adapters = open_adapters(config, sources, env, options)
     marks = {name: read_fingerprint(config, name) for name in adapters}
     budget = config.model.writeback.max_writes if max_writes is None else max_writes

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from aligner.report.sync import plan_line
+from aligner.sync.budget import write_cost
 from aligner.sync.plan import CREATE, DELETE, UPDATE
-from aligner_adapters.jira.state import marked_adf
+from aligner_adapters.jira.state import mark_adf, marked_adf, wiki_marker
 from tests.fakes.jira import FakeJira
 
 from .support import DANGLING, adapter, full_run, plans_for, seed_backlog
@@ -176,3 +180,57 @@ def test_a_refused_comment_never_blocks_the_labels(fake: FakeJira) -> None:
     [retry] = plans_for(again.fetch())
     assert retry.comment == CREATE and retry.add_labels == ()
     assert [r.ok for r in again.apply([retry])] == [True] and len(fake.comments("CHK-1")) == 1
+
+
+def duplicate(fake: FakeJira, key: str, digest: str = "aligner:untraced") -> dict[str, Any]:
+    """An aligner comment beside the one there: what a second run with its own state posts."""
+    if fake.cloud:
+        body = mark_adf({"type": "doc", "version": 1, "content": [
+            {"type": "paragraph", "content": [{"type": "text", "text": "aligner: dup"}]}]})
+        return fake.add_comment(key, body, author=fake.email)
+    return fake.add_comment(key, "dup" + wiki_marker(digest), author=fake.email)
+
+
+def test_duplicate_comments_are_deleted_and_counted(fake: FakeJira) -> None:
+    """#13 item 2: Data Center's search shows the duplicate to any run; Cloud's search carries
+    no comments, so `sync --full` looks (one bulkfetch per 100 commented issues) — and a
+    normal run on Cloud reads nothing more."""
+    fake.add_issue("CHK-1")
+    full_run(fake, jql="project = CHK")
+    extra = duplicate(fake, "CHK-1")
+    fake.reset_requests()
+    if fake.cloud:
+        normal = adapter(fake, jql="project = CHK")
+        assert plans_for(normal.fetch()) == [] and fake.count("bulkfetch") == 0
+    run = adapter(fake, jql="project = CHK", options={"full": True})
+    [plan] = plans_for(run.fetch())
+    assert len(plan.delete_extras) == 1 and plan.comment is None and not plan.changes_labels
+    assert write_cost(plan) == 1 and "delete 1 duplicate comment" in plan_line(plan)
+    [result] = run.apply([plan])
+    assert result.ok and result.repaired == 1 and fake.count("comment.delete") == 1
+    assert len(fake.comments("CHK-1")) == 1
+    # Cloud's state names no id yet ("in-edit"): the newest stays; DC keeps the newest too
+    assert fake.comments("CHK-1")[0]["id"] == extra["id"]
+    again = adapter(fake, jql="project = CHK", options={"full": True})
+    assert plans_for(again.fetch()) == []
+
+
+def test_cloud_learns_the_id_and_repairs_duplicates_when_it_updates(rsps: object) -> None:
+    """An update of a comment created inside an edit (id not known yet) lists the comments
+    once: it keeps the newest, deletes the others, and records the id with its edit."""
+    fake = FakeJira("cloud").install(rsps)
+    fake.add_issue("CHK-1")
+    full_run(fake, jql="project = CHK")
+    assert fake.issue_property("CHK-1")["comment"] == "in-edit"
+    newest = duplicate(fake, "CHK-1")
+    fake.update_fields("CHK-1", parent={"key": DANGLING})
+    fake.reset_requests()
+    run = adapter(fake, jql="project = CHK")
+    [plan] = plans_for(run.fetch())
+    assert plan.comment == UPDATE and plan.delete_extras == ()
+    [result] = run.apply([plan])
+    assert result.ok and result.repaired == 1
+    [comment] = fake.comments("CHK-1")
+    assert comment["id"] == newest["id"] and fake.issue_property("CHK-1")["comment"] == newest["id"]
+    assert [r.op for r in fake.writes] == ["comment.update", "comment.delete", "edit"]
+    assert fake.count("comment.list") == 1 and fake.count("myself") == 1

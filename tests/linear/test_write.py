@@ -211,3 +211,25 @@ def test_an_oversized_comment_is_summarised(fake: FakeLinear,
     (comment,) = own_comments(fake, plan.item.key)
     assert len(comment["body"]) <= COMMENT_LIMIT + 100 and "more." in comment["body"]
     assert digest_of(comment["body"]) == "AL101"
+
+
+def test_a_duplicate_comment_is_deleted_and_old_markers_still_read(
+        fake: FakeLinear, make_adapter: AdapterFactory) -> None:
+    """#13 item 2: the issue page asks for two of aligner's comments; a second one (another
+    run with its own state posted it) is deleted by the next write, which says so. An older
+    comment's visible code-span marker (#18) still reads back."""
+    ws = build(fake, issues=6)
+    sync(ws, make_adapter)
+    key = side_quest_issue(ws)
+    assert len(own_comments(fake, key)) == 1
+    me = fake.store.users[fake.store.viewer_id]
+    fake.add_comment(key, "an older run's\n\n`aligner-state:AL101`", by=me)
+    adapter = make_adapter()
+    plans = plans_for(read_all(adapter), ws.aligned_projects)
+    [plan] = [p for p in plans if p.item.key == key]
+    assert plans == [plan] and plan.comment is None and len(plan.delete_extras) == 1
+    [result] = adapter.apply(plans)
+    assert result.ok and result.repaired == 1
+    (kept,) = own_comments(fake, key)
+    assert digest_of(kept["body"]) == "AL101" and kept["id"] not in plan.delete_extras
+    assert sync(ws, make_adapter) == []

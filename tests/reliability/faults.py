@@ -95,9 +95,16 @@ def assert_report_is_true(harness: Harness, run: CliRun) -> None:
     assert_consistent(harness, done)
 
 
-def sync_lib(harness: Harness, state: str = "state.db") -> SyncOutcome:
+def sync_lib(harness: Harness, state: str = "state.db", full: bool = False) -> SyncOutcome:
     return run_sync(harness.config, as_of=AS_OF, env=harness.env(), options=options(harness),
-                    state_path=harness.tmp / state)
+                    state_path=harness.tmp / state, full=full)
+
+
+def assert_exactly(harness: Harness, desired: dict[str, tuple[list[str], int]]) -> None:
+    """Each ticket carries exactly these (managed labels, aligner comments): so no duplicate
+    and no orphan aligner comment."""
+    now = {k: (harness.labels(k), len(harness.aligner_comments(k))) for k in desired}
+    assert now == desired
 
 
 def assert_converges(harness: Harness, wire: Wire, state: str = "state.db") -> None:

@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 import requests
 
-from tests.sync.harness import Harness
+from aligner.report.sync import render_outcome
+from tests.sync.harness import UNTRACED, Harness
 from tests.sync.jira_harness import JiraHarness
 
 from .faults import (
+    FLAGGED,
     assert_consistent,
     assert_converges,
+    assert_exactly,
     assert_no_duplicates,
     assert_report_is_true,
     sync_cli,
@@ -273,3 +276,78 @@ def test_every_request_has_a_timeout(tracker: Harness) -> None:
     with wire.installed():
         assert sync_lib(tracker).complete
     assert wire.timeouts and all(t is not None for t in wire.timeouts), wire.timeouts
+
+
+AFTER_THE_PM = {"T-1": ([], 0), "T-2": ([], 0), "T-3": ([], 0), "T-4": FLAGGED}
+
+
+def pm_fixes_and_waives(harness: Harness) -> None:
+    """Between the killed run and its rerun, the PM links T-2 to the objective and waives T-3:
+    neither should keep a label or a comment, whatever the killed run left on it."""
+    harness.link_to_objective("T-2")
+    harness.waivers = [{"items": [harness.key("T-3")], "codes": ["untraced"],
+                        "reason": "KTLO", "owner": "jane@acme.example",
+                        "expires": "2027-01-01"}]
+
+
+@pytest.mark.parametrize("rerun", ["same_machine", "fresh_machine"])
+@pytest.mark.parametrize("after", [False, True], ids=["before_the_write", "after_the_write"])
+def test_a_kill_at_every_write_then_a_ticket_edit_converges(
+        tracker: Harness, tmp_path_factory: Any, after: bool, rerun: str) -> None:
+    """#13 item 1: killed at write n (every n, before or after the tracker applied it), then
+    the PM fixes or waives tickets before any rerun: the rerun leaves exactly the flags the
+    findings call for — no orphan comment on the fixed or waived tickets — and the run after
+    it writes nothing. (Jira Cloud creates its comment inside the edit that records it, so no
+    instant leaves a comment without its state; Data Center and Linear carry the state in
+    the comment.)"""
+    flavour = tracker.flavour  # type: ignore[attr-defined]
+    total = clean_run_writes(flavour, tmp_path_factory.mktemp("clean"))
+    state = "state.db" if rerun == "same_machine" else "fresh/state.db"
+    for n in range(total):
+        harness = HARNESSES[flavour](tmp_path_factory.mktemp(f"kill{n}"))
+        wire = Wire.around(harness).add(Fault("interrupt", match=wire_writes(harness),
+                                              skip=n, after=after))
+        with wire.installed():
+            with pytest.raises(KeyboardInterrupt):
+                sync_lib(harness)
+            pm_fixes_and_waives(harness)
+            wire.faults.clear()
+            outcome = sync_lib(harness, state)
+            assert outcome.complete, (n, outcome.failed)
+            assert_exactly(harness, AFTER_THE_PM)
+            before = wire.writes()
+            assert sync_lib(harness, state).planned == [] and wire.writes() == before, n
+
+
+def test_two_runs_with_separate_state_at_once_leave_one_comment(
+        tracker: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    """#13 item 2: a second run with its own state directory runs whole between the first
+    run's reads and its writes, so both post a comment on every flagged ticket. The next run
+    deletes the duplicates (Jira Cloud: `sync --full`, whose search looks at comments; Data
+    Center and Linear: any run, their issue pages carry aligner's comments), says so, and the
+    run after it writes nothing."""
+    wire = Wire.around(tracker)
+    wire.add(Fault("hook", match=wire.is_write,
+                   action=lambda: assert_complete(sync_lib(tracker, "other/state.db"))))
+    with wire.installed():
+        assert sync_lib(tracker).complete
+        assert all(f.hits == 1 for f in wire.faults)
+        counts = [len(tracker.aligner_comments(k)) for k in UNTRACED]
+        assert counts == [2, 2, 2]  # the race is real: both runs commented
+        wire.faults.clear()
+        with caplog.at_level("INFO"):
+            repair = sync_lib(tracker, full=is_cloud(tracker))
+        assert repair.complete, repair.failed
+        assert sum(r.repaired for r in repair.results) == 3
+        assert "Repaired 3 duplicate comments" in render_outcome(repair)
+        logged = [r.getMessage() for r in caplog.records if "duplicate" in r.getMessage()]
+        assert len(logged) == 3 and all(tracker.key(k) in " ".join(logged) for k in UNTRACED)
+        assert_consistent(tracker)
+        before = wire.writes()
+        for state in ("state.db", "other/state.db"):
+            assert sync_lib(tracker, state, full=True).planned == []
+        assert wire.writes() == before
+
+
+def assert_complete(outcome: Any) -> None:
+    assert outcome.complete, outcome.failed

@@ -62,7 +62,7 @@ def comment_create(request: requests.PreparedRequest) -> bool:
 
 @dataclass
 class Fault:
-    kind: str  # status | truncate | not_json | timeout | drop | interrupt | rewrite
+    kind: str  # status | truncate | not_json | timeout | drop | interrupt | rewrite | hook
     match: Match = anything
     times: int = 1
     status: int = 503
@@ -71,6 +71,8 @@ class Fault:
     after: bool = False  # let the fake do the work first, then fail
     skip: int = 0  # let this many matching requests through first
     rewrite: Callable[[Any], Any] | None = None  # kind "rewrite": edit the fake's JSON answer
+    action: Callable[[], None] | None = None  # kind "hook": run first (outside the fake's
+    # lock, so it may be a whole other run with its own workers), then serve the request
     hits: int = 0  # how often it struck
 
 
@@ -114,8 +116,14 @@ class Wire:
     def writes(self) -> int:
         return sum(1 for *_, what in self.seen if what == "write")
 
-    @serialised
     def __call__(self, request: requests.PreparedRequest) -> Answer:
+        hook = self._take(request, hooks=True)
+        if hook is not None and hook.action is not None:
+            hook.action()
+        return self._handle(request)
+
+    @serialised
+    def _handle(self, request: requests.PreparedRequest) -> Answer:
         if len(self.seen) > self.limit:
             raise AssertionError(f"more than {self.limit} requests: a retry or paging loop")
         fault = self._take(request)
@@ -127,9 +135,10 @@ class Wire:
         answer = self.serve(request) if fault.after else None
         return self._fail(fault, answer)
 
-    def _take(self, request: requests.PreparedRequest) -> Fault | None:
+    @serialised
+    def _take(self, request: requests.PreparedRequest, hooks: bool = False) -> Fault | None:
         for fault in self.faults:
-            if fault.times > 0 and fault.match(request):
+            if (fault.kind == "hook") == hooks and fault.times > 0 and fault.match(request):
                 if fault.skip > 0:
                     fault.skip -= 1
                     continue
