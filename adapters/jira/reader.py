@@ -118,11 +118,26 @@ def refetch(site: Site, scope: str, keys: Sequence[str], fields: Sequence[str]) 
     wellformed = [key for key in keys if ISSUE_KEY.match(key)]
     for start in range(0, len(wellformed), BATCH):
         batch = wellformed[start:start + BATCH]
-        if site.cloud:  # Cloud's search ignores keys that do not exist (validation is lenient)
-            jql = f"({scope}) AND {keys_query(batch)}" if scope else keys_query(batch)
-            yield from search(site, jql, fields, BATCH)
+        if site.cloud:
+            yield from _cloud_keys(site, scope, batch, fields)
         else:
             yield from _search_keys(site, batch, fields, scope)
+
+
+def _cloud_keys(site: Site, scope: str, keys: Sequence[str],
+                fields: Sequence[str]) -> list[Any]:
+    """Cloud: `(<scope>) AND key in (...)`; a key the site says does not exist (deleted) is
+    dropped and the rest asked again, so one deleted ticket never fails the batch."""
+    if not keys:
+        return []
+    jql = f"({scope}) AND {keys_query(keys)}" if scope else keys_query(keys)
+    try:
+        return list(search(site, jql, fields, BATCH))
+    except BadRequest as error:
+        named = missing_keys_named(error.messages, keys)
+        if not named:
+            raise
+        return _cloud_keys(site, scope, [k for k in keys if k not in named], fields)
 
 
 def listed_keys(site: Site, scope: str) -> Iterator[str]:

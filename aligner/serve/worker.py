@@ -192,8 +192,10 @@ class LiveWorker:
                 return
             chunk = plans[start:start + APPLY_CHUNK]
             results = apply(self.adapters, chunk, recover=True)
+            # `apply` answers source by source, in the adapters' order, not in the chunk's
+            ordered = [p for name in self.adapters for p in chunk if p.item.source == name]
             written: dict[str, list[str]] = {}
-            for plan, result in zip(chunk, results, strict=True):
+            for plan, result in zip(ordered, results, strict=True):
                 source = plan.item.source
                 self.metrics.writes.labels(tracker=source).inc(result.requests)
                 if not result.ok:

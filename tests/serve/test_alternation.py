@@ -12,7 +12,7 @@ from tests.serve.harness import live, post
 from tests.sync.harness import Harness
 from tests.sync.jira_harness import JiraHarness
 from tests.sync.linear_harness import LinearHarness
-from tests.sync.test_mirror_scenarios import close, move_out, reads
+from tests.sync.test_mirror_scenarios import close, delete, move_out, reads
 
 
 @pytest.fixture(params=["jira", "linear"])
@@ -53,3 +53,14 @@ def test_a_flagged_ticket_leaving_the_scope_after_an_event_loses_its_flags(
         assert post(client, h.name, h.key("T-3")) == 202  # a late delivery changes nothing
         worker.drain()
         assert h.write_requests() == 0
+
+
+def test_a_delivery_for_a_deleted_ticket_drops_it_without_a_retry_loop(h: Harness) -> None:
+    with h.running(), live(h) as (_svc, worker, client):
+        key = h.key("T-4")
+        assert key in worker.graph
+        delete(h, "T-4")
+        assert post(client, h.name, key) == 202
+        worker.drain()
+        assert key not in worker.graph and key not in worker.mirror.keys(h.name)
+        assert worker.queue.next_due() is None or worker.drain() == 0  # nothing left to retry
