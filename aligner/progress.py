@@ -1,6 +1,7 @@
 """Fetch progress on stderr, only for a person watching a terminal; CI logs stay quiet.
 
-`aligner.sync.read.read` calls a `ProgressCallback(source, fetched_so_far, done)` every few items;
+`aligner.sync.read.read` calls a `ProgressCallback(source, fetched_so_far, done, total)` every
+few items (`total` only where the tracker tells it, e.g. Jira Data Center's search);
 `progress_for()` returns one that redraws a single status line, or None when stderr is not a
 terminal (or `--quiet`), so nothing at all is printed in CI.
 """
@@ -10,9 +11,15 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
-ProgressCallback = Callable[[str, int, bool], None]
+
+class ProgressCallback(Protocol):
+    """Told `(source, fetched_so_far, done)`, and `total` when the tracker said how many."""
+
+    def __call__(self, source: str, count: int, done: bool, total: int | None = None) -> None:
+        ...
+
 ERASE_LINE = "\r\x1b[K"
 
 
@@ -26,7 +33,7 @@ class TerminalProgress:
         self.clock = clock
         self._last = float("-inf")
 
-    def __call__(self, source: str, count: int, done: bool) -> None:
+    def __call__(self, source: str, count: int, done: bool, total: int | None = None) -> None:
         if done:
             self.stream.write(ERASE_LINE)
         else:
@@ -34,7 +41,8 @@ class TerminalProgress:
             if now - self._last < self.interval:
                 return
             self._last = now
-            self.stream.write(f"{ERASE_LINE}fetched {count} items from {source}…")
+            of = f" of {total}" if total else ""
+            self.stream.write(f"{ERASE_LINE}fetched {count}{of} items from {source}…")
         self.stream.flush()
 
 

@@ -57,8 +57,8 @@ def _reset_logging() -> Iterator[None]:
 def test_collect_reports_progress_and_done() -> None:
     calls: list[tuple[str, int, bool]] = []
     read({"fake": _Adapter(250)}, progress=lambda *call: calls.append(call))
-    assert calls == [("fake", PROGRESS_EVERY, False), ("fake", 2 * PROGRESS_EVERY, False),
-                     ("fake", 250, True)]
+    assert calls == [("fake", PROGRESS_EVERY, False, None),
+                     ("fake", 2 * PROGRESS_EVERY, False, None), ("fake", 250, True)]
 
 
 def test_no_progress_when_stderr_is_not_a_terminal() -> None:
@@ -142,3 +142,9 @@ def test_no_secret_in_debug_logs_of_a_real_check(tmp_path: Path,
     basic = base64.b64encode(f"{fake.email}:{fake.token}".encode()).decode()
     for secret in (fake.token, basic, fake.email):
         assert secret not in result.stderr and secret not in result.stdout
+
+
+def test_terminal_progress_shows_the_total_when_the_tracker_gives_it() -> None:
+    stream = _Tty()
+    TerminalProgress(stream, interval=0.0)("jira", 100, False, 2500)
+    assert stream.getvalue() == "\r\x1b[Kfetched 100 of 2500 items from jira…"

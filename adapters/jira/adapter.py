@@ -61,6 +61,7 @@ class JiraAdapter:
         self._listed_short: set[str] = set()
         self._writer: JiraWriter | None = None
         self.skipped = 0  # issues whose payload could not be mapped (each one logged)
+        self.expected: int | None = None  # issues the current search will yield (DC says)
 
     @property
     def request_count(self) -> int:
@@ -91,7 +92,9 @@ class JiraAdapter:
         look = since is None and bool(self.context.options.get("full")) and self.site.cloud
         held: list[BacklogItem] | None = [] if look else None
         try:
-            for raw in search(self.site, jql, fields, self.settings.page_size):
+            self.expected = None
+            for raw in search(self.site, jql, fields, self.settings.page_size,
+                              on_total=self._expect):
                 item = self._item(raw)
                 if item is not None:
                     self._known[item.key] = item
@@ -104,6 +107,9 @@ class JiraAdapter:
                               f"{'; '.join(error.messages) or error}") from None
         if held:
             yield from CommentPrecheck(self.site).with_duplicates(held)
+
+    def _expect(self, total: int) -> None:
+        self.expected = total
 
     def fetch_missing(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """Ancestors outside the JQL, in batches, once per run; unknown keys are not yielded."""

@@ -6,7 +6,7 @@ a paginator that stops on a repeated token, and every page inside the one retry 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,8 @@ def wanted_fields(site: Site, ids: FieldIds, objective_field: str | None) -> tup
 
 
 def search(site: Site, jql: str, fields: Sequence[str], page_size: int, *,
-           properties: Sequence[str] = (STATE_PROPERTY,)) -> Iterator[Any]:
+           properties: Sequence[str] = (STATE_PROPERTY,),
+           on_total: Callable[[int], None] | None = None) -> Iterator[Any]:
     """Every issue the JQL matches, page by page, each page retried within the policy.
 
     `properties`: the issue properties returned with each issue (Cloud only).
@@ -85,9 +86,15 @@ def search(site: Site, jql: str, fields: Sequence[str], page_size: int, *,
 
         pages = parallel.cloud_pages(site, cloud_page, jql, fields, properties)
     else:
-        pages = parallel.dc_pages(site, lambda start: call(
-            "GET", "/rest/api/2/search", params={**common, "startAt": start},
-            what="Jira search"))
+        def dc_page(start: int) -> Any:
+            page = call("GET", "/rest/api/2/search", params={**common, "startAt": start},
+                        what="Jira search")
+            if start == 0 and on_total is not None and isinstance(page, dict) \
+                    and isinstance(page.get("total"), int):
+                on_total(page["total"])  # Data Center says how many: progress shows it
+            return page
+
+        pages = parallel.dc_pages(site, dc_page)
     for page in pages:
         yield from page
 

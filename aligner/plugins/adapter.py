@@ -137,6 +137,14 @@ class Reconciler(Protocol):
 
 
 @runtime_checkable
+class Counted(Protocol):
+    """Optional: how many items the current `fetch` will yield, once the tracker said so
+    (Jira Data Center's search tells `total`); None until then. Progress shows it."""
+
+    expected: int | None
+
+
+@runtime_checkable
 class Previewer(Protocol):
     """Optional: show a comment exactly as this adapter would post it (what the PM reads), for
     `sync --dry-run --show-comments`; without it the preview is the neutral Markdown."""

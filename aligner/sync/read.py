@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -15,8 +15,9 @@ from aligner.engine.items import BacklogItem
 from aligner.errors import ConfigError, did_you_mean
 from aligner.logs import register_env_secrets
 from aligner.model.load import LoadedConfig
-from aligner.plugins.adapter import Adapter, AdapterContext
+from aligner.plugins.adapter import Adapter, AdapterContext, Counted
 from aligner.plugins.registry import open_adapter
+from aligner.progress import ProgressCallback
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 100  # items between progress callbacks
@@ -75,7 +76,7 @@ def _checked(name: str, adapter: object) -> Adapter:
 
 def read(adapters: Mapping[str, Adapter],
             since: Mapping[str, datetime | None] | None = None,
-            progress: Callable[[str, int, bool], None] | None = None,
+            progress: ProgressCallback | None = None,
             known: dict[str, BacklogItem] | None = None) -> Snapshot:
     """Stream every adapter into one graph, then fetch the ancestors it is missing, once.
 
@@ -90,7 +91,8 @@ def read(adapters: Mapping[str, Adapter],
             snapshot.graph[item.key] = item
             count += item.kind == "issue"
             if progress is not None and count % PROGRESS_EVERY == 0 and item.kind == "issue":
-                progress(name, count, False)
+                progress(name, count, False, adapter.expected
+                         if isinstance(adapter, Counted) else None)
         if progress is not None:
             progress(name, count, True)
         snapshot.fetched[name] = count

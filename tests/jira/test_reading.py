@@ -141,3 +141,12 @@ def test_an_odd_payload_is_skipped_not_fatal(fake: FakeJira) -> None:
     fake.issues["CHK-2"]["fields"]["status"] = "Weird"  # not the object Jira documents
     run = adapter(fake, jql="key in (CHK-1, CHK-2)")
     assert [i.key for i in run.fetch()] == ["CHK-1"] and run.skipped == 1
+
+
+def test_data_center_tells_how_many_issues_the_search_will_yield(fake: FakeJira) -> None:
+    seed_backlog(fake)
+    run = adapter(fake)
+    stream = run.fetch()
+    next(stream)
+    assert run.expected == (None if fake.cloud else 245)  # Cloud's search/jql has no total
+    assert len(list(stream)) == 244
