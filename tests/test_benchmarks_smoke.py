@@ -69,3 +69,30 @@ def test_api_economy_counts_requests_beside_the_minimum() -> None:
     for run in result["runs"][1:]:  # incremental: the mirror's ancestors are not fetched again
         made, least = run["made"]["jira"], run["minimum"]["jira"]
         assert made["reads"] - made["precheck"] == least["reads"], run["run"]
+
+
+def test_mirror_cost_prints_size_load_and_evaluate(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.mirror_cost", "--items", str(ITEMS), "--repeat", "1",
+         "--workdir", str(tmp_path), "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300)
+    result = json.loads(done.stdout)
+    assert result["mirror_items"] > 0 and result["disk_bytes"] > 0
+    assert result["evaluated"] == result["open_issues"] > 0
+    for key in ("write_seconds", "load_seconds", "evaluate_seconds"):
+        assert result[key] >= 0, key
+    assert result["read_estimate"]["requests"] >= 2
+
+
+def test_serve_latency_measures_events_deliveries_and_memory(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.serve_latency", "--items", str(ITEMS), "--events",
+         "2", "--deliveries", "30", "--latency", "0", "--high", "0", "--mirror-items",
+         str(ITEMS), "--workdir", str(tmp_path), "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300)
+    result = json.loads(done.stdout)
+    for debounce in ("debounce_2", "debounce_0"):
+        assert result["live"][debounce]["measured"] == 2, result["live"][debounce]
+    flow = result["live"]["throughput"]
+    assert flow["lost"] == 0 and flow["answers"].get("202") == 30
+    assert result["memory"]["held_bytes"] > 0
