@@ -13,7 +13,9 @@ fake's data, not from the adapter:
 
 - Jira reads: the field list (1), ceil(issues returned / granted page size) search pages (at
   least one), ancestors by key level by level, ceil(keys / 100) bulk fetches per level, and
-  the backlog mirror's one scope-exit search (flagged tickets outside the scope, #12);
+  the backlog mirror's one scope-exit search (flagged tickets outside the scope, #12), and on
+  an incremental run one id search for what changed outside the scope (the mirror re-reads
+  the ancestors it holds from there: an epic in another project, a done epic);
 - Linear reads: the workspace (1, plus any page beyond the first of teams, labels, projects or
   initiatives), ceil(issues returned / 100) issue pages (at least one), ancestors by key as for
   Jira, and the one scope-exit query;
@@ -55,6 +57,7 @@ WORKSPACE_PAGES = {"teams": 100, "labels": 250, "projects": 100, "initiatives": 
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*-\d+$")
 EPIC_LINK = "customfield_10014"
 SCOPE_EXIT_QUERIES = 1  # the mirror's search for flagged tickets outside the scope (#12)
+OUTSIDE_CHANGES_QUERIES = 1  # Jira, incremental: ids changed outside the scope (held ancestors)
 
 
 def _pages(count: int, size: int) -> int:
@@ -80,7 +83,7 @@ def _read_in_scope(outcome: SyncOutcome, source: str) -> set[str]:
             if i.source == source and i.in_scope and i.kind == "issue"}
 
 
-def jira_minimum(fo: FakeOrg, outcome: SyncOutcome, held: set[str]) -> dict[str, int]:
+def jira_minimum(fo: FakeOrg, outcome: SyncOutcome, held: dict[str, Any]) -> dict[str, int]:
     issues = fo.jira.issues
 
     def parents(key: str) -> Iterable[str]:
@@ -90,15 +93,20 @@ def jira_minimum(fo: FakeOrg, outcome: SyncOutcome, held: set[str]) -> dict[str,
 
     returned = outcome.snapshot.fetched.get("jira", 0)
     reads = 1 + max(1, _pages(returned, JIRA_PAGE)) + SCOPE_EXIT_QUERIES
+    if outcome.incremental.get("jira") and any(  # which held ancestors changed outside
+            i.source == "jira" and not i.in_scope for i in held.values()):
+        reads += OUTSIDE_CHANGES_QUERIES
+    changed = {k for k, i in held.items() if not i.in_scope and k in issues
+               and issues[k]["fields"].get("updated") != i.updated}  # re-read, as they must be
     reads += _levels(_read_in_scope(outcome, "jira"), parents, issues.__contains__, BULKFETCH,
-                     held)
+                     set(held) - changed)
     done = [p for p in outcome.planned if p.item.source == "jira" and p not in outcome.pending]
     return {"reads": reads,
             "writes": sum(1 + (p.comment in (UPDATE, DELETE)) for p in done)}
 
 
 def linear_minimum(fo: FakeOrg, outcome: SyncOutcome, labels_before: set[str],
-                   held: set[str]) -> dict[str, int]:
+                   held: dict[str, Any]) -> dict[str, int]:
     store = fo.linear.store
     by_identifier = {i["identifier"]: i for i in store.issues.values()}
 
@@ -112,7 +120,7 @@ def linear_minimum(fo: FakeOrg, outcome: SyncOutcome, labels_before: set[str],
     reads += max(1, _pages(outcome.snapshot.fetched.get("linear", 0), LINEAR_PAGE))
     reads += SCOPE_EXIT_QUERIES
     reads += _levels(_read_in_scope(outcome, "linear"), parents, by_identifier.__contains__,
-                     LINEAR_PAGE, held)
+                     LINEAR_PAGE, set(held))
     done = [p for p in outcome.planned if p.item.source == "linear" and p not in outcome.pending]
     new_labels = {name for p in done for name in p.add_labels} - labels_before
     return {"reads": reads, "writes": bool(new_labels) + _pages(len(done), LINEAR_WRITE_BATCH)}
@@ -130,7 +138,7 @@ def made(fo: FakeOrg, since: dict[str, int]) -> dict[str, dict[str, int]]:
 
 
 def sync_once(fo: FakeOrg, name: str, state: Path, as_of: date,
-              held: set[str]) -> dict[str, Any]:
+              held: dict[str, Any]) -> dict[str, Any]:
     """One sync; `held` (updated here) are the keys the backlog mirror holds before it."""
     fo.clocks_to_now()
     since = {"jira": len(fo.jira.requests), "linear": len(fo.linear.requests)}
@@ -181,8 +189,9 @@ def change_one_percent(fo: FakeOrg, seed: int) -> int:
 
 
 def change_container(fo: FakeOrg) -> tuple[str, int]:
-    """A PM removes the `okr:` label from the Jira epic with the most open issues below it:
-    they no longer trace through it (the incremental read returns the epic alone)."""
+    """A PM removes the `okr:` label and the parent initiative of the Jira epic with the most
+    open issues below it: they no longer trace through it (the incremental read returns the
+    epic alone; the ones with an `okr:` label of their own still trace)."""
     fo.clocks_to_now()
     issues = fo.jira.issues
     children: dict[str, list[str]] = {}
@@ -202,7 +211,7 @@ def change_container(fo: FakeOrg) -> tuple[str, int]:
     below = {k: open_below(k) for k in labelled}
     epic = max(sorted(labelled), key=lambda k: below[k])
     kept = [x for x in issues[epic]["fields"]["labels"] if not str(x).startswith("okr:")]
-    fo.jira.update_fields(epic, labels=kept)
+    fo.jira.update_fields(epic, labels=kept, parent=None)
     return epic, below[epic]
 
 
@@ -212,15 +221,18 @@ def measure(items: int, latency: float, seed: int) -> dict[str, Any]:
         fo = build(org, Path(folder), latency)
         state, as_of = Path(folder) / "state.db", date.fromisoformat(AS_OF)
         with fo.serving():
-            held: set[str] = set()
+            held: dict[str, Any] = {}
             runs = [sync_once(fo, "full sync", state, as_of, held),
                     sync_once(fo, "unchanged rerun", state, as_of, held)]
             changed = change_one_percent(fo, seed)
             runs.append(sync_once(fo, f"after {changed} issues changed (1 %)", state, as_of,
                                   held))
             epic, below = change_container(fo)
-            runs.append(sync_once(fo, f"after epic {epic} lost its okr: label ({below} open "
-                                  "below)", state, as_of, held))
+            runs.append(sync_once(fo, f"after epic {epic} lost its okr: label and initiative "
+                                  f"({below} open below)", state, as_of, held))
+            runs[-1]["fresh_full_sync_would_change"] = len(run_sync(
+                fo.config, as_of=as_of, state_path=Path(folder) / "fresh.db", env=fo.env(),
+                full=True, dry_run=True).planned)
     return {"items": items, "latency_seconds": latency, "seed": seed, "runs": runs}
 
 

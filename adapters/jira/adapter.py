@@ -18,7 +18,7 @@ from aligner.sync.plan import ItemPlan
 from . import scope
 from .discovery import discover
 from .fields import FieldIds
-from .jql import scoped
+from .jql import minutes_since, scoped
 from .mapping import issue_to_item
 from .precheck import CommentPrecheck
 from .reader import Site, detect_deployment, lookup, resolve_field_ids, search, wanted_fields
@@ -131,6 +131,12 @@ class JiraAdapter:
         if self.site.cloud:
             return adf_text(fitted_adf(comment))
         return fitted_wiki(comment)
+
+    def changed_outside(self, since: datetime) -> Iterator[str]:
+        """Keys changed since `since` outside what the scope evaluates (one id search)."""
+        now = self.context.options.get("now") or datetime.now(UTC)
+        minutes = minutes_since(since, now() if callable(now) else now)
+        return scope.changed_outside(self.site, self.settings.jql, minutes)
 
     def refetch(self, keys: Iterable[str]) -> Iterator[BacklogItem]:
         """The items among `keys` the JQL still selects, open or done (backlog mirror, serve)."""

@@ -35,6 +35,12 @@ def exit_items(site: Site, jql: str, labels: Collection[str], fields: Sequence[s
             yield replace(item, in_scope=False)
 
 
+def changed_outside(site: Site, jql: str, minutes: int) -> Iterator[str]:
+    """Keys updated in the last `minutes` that the scope does not evaluate (done, or outside
+    the JQL), ids only: the mirror re-reads the ancestors it holds among them."""
+    return listed_keys(site, f'updated >= "-{minutes}m" AND NOT ({in_scope(jql)})')
+
+
 def scope_keys(site: Site, jql: str) -> Iterator[str]:
     """Every key a full read would return (the JQL's open items), ids only."""
     return listed_keys(site, in_scope(jql))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from aligner import __version__
 from aligner.engine.items import ISSUE, NO_FLAGS, BacklogItem, TicketFlags
@@ -44,6 +45,16 @@ def read_fingerprint(config: LoadedConfig, source: str) -> str:
     text = json.dumps([__version__, source, dumped, writeback.label_prefix,
                        writeback.waive_label])
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@runtime_checkable
+class OutsideChanges(Protocol):
+    """Optional adapter capability: keys changed since `since` outside what the scope
+    evaluates (done, or outside the query), ids only. Ancestors the mirror holds from outside
+    the scope (an epic in another project, a done epic) are re-read when among them, so a
+    container edited outside the scope re-flags its descendants at the next plain run."""
+
+    def changed_outside(self, since: datetime) -> Iterator[str]: ...
 
 
 def reconcile_hours(config: LoadedConfig) -> dict[str, float]:
@@ -100,6 +111,22 @@ def refresh(start: Start, adapters: Mapping[str, Adapter]) -> None:
             log.info("%s: %d item(s) listed in scope; %d left the mirror", name, len(listed),
                      len(gone))
         _refetch(start.base, adapter, again)
+        _outside(start, name, adapter)
+
+
+def _outside(start: Start, name: str, adapter: Adapter) -> None:
+    """Forget the held out-of-scope items that changed since the cursor: the read fetches
+    them again as the ancestors they are (one id query, only when the mirror holds any)."""
+    since = start.since.get(name)
+    held = {k for k, i in start.base.items() if i.source == name and not i.in_scope}
+    if since is None or not held or not isinstance(adapter, OutsideChanges):
+        return
+    changed = held.intersection(adapter.changed_outside(since))
+    for key in changed:
+        del start.base[key]
+    if changed:
+        log.info("%s: %d ancestor(s) outside the scope changed: reading them again", name,
+                 len(changed))
 
 
 def unvouched(start: Start, read: Mapping[str, BacklogItem],

@@ -250,3 +250,22 @@ def test_a_check_with_the_state_store_reads_only_the_delta(
     assert summary(again.evaluation) == summary(full.evaluation)
     check(state_path=tracker.tmp / "none.db")  # no store there: none is created
     assert not (tracker.tmp / "none.db").exists()
+
+
+@pytest.mark.parametrize("mode", ["cloud", "datacenter"])
+def test_an_ancestor_outside_the_scope_edited_later_reflags_its_descendants(
+        tmp_path: Path, mode: str) -> None:
+    """An epic outside the JQL (another project) is held as an ancestor; when a PM removes
+    its okr: label, the next plain sync re-reads it (one id query for changes outside the
+    scope) and flags the story below it."""
+    h = JiraHarness(tmp_path, mode=mode)
+    with h.running():
+        h.fake.add_issue("PLAT-1", "Platform epic", issuetype="Epic", labels=["okr:CHK-Q4-1"])
+        h.fake.add_issue(h.key("T-5"), "Under the platform epic", epic="PLAT-1")
+        assert h.sync().complete and h.labels("T-5") == []
+        h.fake.now += timedelta(hours=1)
+        h.fake.update_fields("PLAT-1", labels=[])
+        outcome = h.sync()
+        assert outcome.incremental == {h.name: True}
+        assert h.labels("T-5") == ["aligner:untraced"]
+        converged_like_full(h, ("T-5",))
