@@ -92,7 +92,12 @@ class JiraWriter:
                                           plan.item.key in listed_short)
             except Forbidden as error:
                 yield WriteResult(plan.item.key, self.transport.writes - before,
-                                  error=f"{error} (needs Edit issues and comment permissions)")
+                                  error=f"{error} (needs Edit issues and comment permissions)",
+                                  refused=True)
+                continue
+            except BadRequest as error:  # e.g. a label Jira will not hold: same answer next run
+                yield WriteResult(plan.item.key, self.transport.writes - before,
+                                  error=str(error), refused=True)
                 continue
             except AuthError:
                 raise

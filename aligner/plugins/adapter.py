@@ -39,6 +39,7 @@ class WriteResult:
     requests: int  # write requests actually sent for this item
     error: str | None = None
     repaired: int = 0  # duplicate aligner comments deleted on this ticket
+    refused: bool = False  # the tracker refused for good (not a throttle or an outage)
 
     @property
     def ok(self) -> bool:

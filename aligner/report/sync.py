@@ -74,6 +74,11 @@ def render_outcome(outcome: SyncOutcome) -> str:
                      " the next run picks them up (raise --max-writes to finish now).")
     for failure in outcome.failed:
         lines.append(f"  write failed for {failure.key}: {failure.error}")
+    if outcome.left_alone:
+        lines.append(f"Left alone: {len(outcome.left_alone)} ticket(s) refused the last write "
+                     "and have not changed since (edit the ticket or fix the permission, and "
+                     "the next run tries again):")
+        lines.extend(f"  {p.item.key}" for p in outcome.left_alone)
     if not outcome.dry_run and not outcome.complete:
         lines.append("The run is incomplete: rerun to finish; writes are idempotent.")
     return "\n".join(lines) + "\n"

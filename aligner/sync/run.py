@@ -17,6 +17,7 @@ from typing import Any
 from aligner import __version__
 from aligner.engine.evaluate import Evaluation, evaluate
 from aligner.engine.items import BacklogItem
+from aligner.mirror.refusals import Refusal, load_refusals, record_refusals, still_refused
 from aligner.mirror.store import StateStore
 from aligner.model.load import LoadedConfig, load_config
 from aligner.plugins.adapter import Adapter, WriteResult
@@ -57,6 +58,7 @@ class SyncOutcome:
     dry_run: bool = False
     incremental: dict[str, bool] = field(default_factory=dict)
     kept: dict[str, BacklogItem] = field(default_factory=dict)  # what the mirror keeps
+    left_alone: list[ItemPlan] = field(default_factory=list)  # refused last time, unchanged
 
     @property
     def failed(self) -> list[WriteResult]:
@@ -115,13 +117,17 @@ def run_sync(config_path: Path | str, *, sources: Iterable[str] = (), as_of: dat
     with StateStore.open(state_path) as state:
         mirror, known = load_known(state, marks)
         begin = start(known, adapters, full, started, reconcile_hours(config))
-        outcome = prepare(config, adapters, begin, day, budget, progress)
+        outcome = prepare(config, adapters, begin, day, budget, progress,
+                          refusals=load_refusals(state.db))
         save_reads(state, mirror, known, begin, outcome.snapshot, outcome.kept, marks,
                    adapters, started)
         recover = state.previous_run_interrupted()
         run_id = state.start_run(sorted(adapters))
         outcome.results = apply(adapters, outcome.to_apply, recover=recover)
         record_writes(state, written_flags(outcome.to_apply, outcome.results))
+        results = {r.key: r for r in outcome.results}
+        record_refusals(state.db, [(p.item, r.error, r.refused) for p in outcome.to_apply
+                                   if (r := results.get(p.item.key)) is not None])
         state.finish_run(run_id, "complete" if outcome.complete else "incomplete",
                          run_summary(outcome))
         return outcome
@@ -136,7 +142,8 @@ def starts(adapters: Mapping[str, Adapter], cursors: Cursors,
 
 def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start, day: date,
             budget: int, progress: ProgressCallback | None = None, *,
-            dry_run: bool = False) -> SyncOutcome:
+            dry_run: bool = False,
+            refusals: Mapping[tuple[str, str], Refusal] | None = None) -> SyncOutcome:
     """Read, evaluate the whole mirror and plan; split the plans by the write budget.
 
     Writes nothing (`refresh` and the reads only ask the trackers).
@@ -148,10 +155,12 @@ def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start,
         evaluation = evaluate(config, graph, day, keep=writable,
                               fetched=fetched(kept, begin.since, snapshot.fetched))
         plans = plan(config.model.writeback, graph, evaluation, writable)
+    left_alone = [p for p in plans if still_refused(p.item, refusals or {})]
+    plans = [p for p in plans if not still_refused(p.item, refusals or {})]
     incremental = {name: cursor is not None for name, cursor in begin.since.items()}
     _, pending = within_budget(plans, budget)
     return SyncOutcome(config, snapshot, evaluation, plans, pending, dry_run=dry_run,
-                       incremental=incremental, kept=kept)
+                       incremental=incremental, kept=kept, left_alone=left_alone)
 
 
 def run_summary(outcome: SyncOutcome) -> dict[str, Any]:
