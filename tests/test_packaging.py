@@ -61,7 +61,7 @@ def test_the_wheel_provides_the_aligner_command_and_the_plugins(wheel: zipfile.Z
     assert points["console_scripts"]["aligner"] == "aligner.cli:main"
     assert {"jira", "linear", "file"} <= set(points["aligner.adapters"])
     names = set(wheel.namelist())
-    assert {"aligner/cli.py", "aligner_adapters/jira/tracker.py",
+    assert {"aligner/cli/__init__.py", "aligner_adapters/jira/tracker.py",
             "aligner_adapters/linear/schema.graphql", "aligner_rules/trace.py"} <= names
 
 

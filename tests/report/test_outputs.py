@@ -139,6 +139,7 @@ def planned_report(dry_run: bool = True) -> RunReport:
     base = report([finding("A-1")], [outcome_of("A-1")])
     outcome = SimpleNamespace(planned=plans, pending=plans[3:], dry_run=dry_run, results=[],
                               failed=[], complete=False, writes=0, incremental={"jira": False},
+                              left_alone=[],
                               evaluation=base.evaluation,
                               snapshot=SimpleNamespace(total_fetched=1, skipped={}))
     return RunReport(base.evaluation, base.metrics, base.gate, outcome)  # type: ignore[arg-type]

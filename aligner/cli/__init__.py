@@ -1,218 +1,58 @@
-"""The command line: parse, call the library, render. Errors become one line and an exit code."""
+"""The command line: parse, call the library, render. Errors become one line and an exit code.
+
+Shared options live in `aligner.cli.options`, the edge (reports, errors, progress) in
+`aligner.cli.output`; this module holds the commands.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from aligner import __version__
-from aligner.errors import EXIT_INTERNAL, EXIT_TRACKER, EXIT_USAGE, AlignerError
+from aligner.cli.options import (
+    config_option,
+    gate_option,
+    global_flags,
+    report_options,
+    run_options,
+)
+from aligner.cli.output import (
+    as_date,
+    cli_progress,
+    emit,
+    failure_reports,
+    gate_notice,
+    internal_error,
+    one_line_errors,
+    printable,
+    write_reports,
+)
+from aligner.errors import EXIT_USAGE
 from aligner.init.discovered import render_discovered
 from aligner.init.starter import offline_starter, write_starter
 from aligner.init.trackers import discover, draftable, starter_section
-from aligner.logs import SECRETS, configure_logging
+from aligner.logs import configure_logging
 from aligner.mirror.history import load_history, recent_runs, record_check
 from aligner.model.item_ref import item_key
 from aligner.model.json_schema import model_schema
 from aligner.model.load import load_config
-from aligner.model.locate import locate_config
 from aligner.plugins.discovery import InitOptions
 from aligner.plugins.registry import rule_classes
-from aligner.progress import ProgressCallback, progress_for
 from aligner.report.explain import render_explain
-from aligner.report.failure import render_failure
-from aligner.report.formats import FORMATS, RunReport, build_report, render
+from aligner.report.formats import build_report
 from aligner.report.history import render_history, render_history_json
-from aligner.report.outputs import ReportTarget, parse_report_spec, report_targets
+from aligner.report.outputs import ReportTarget, report_targets
 from aligner.report.rule_docs import render_rule, render_rule_table
-from aligner.report.summary import FAIL_ON, summary
+from aligner.report.summary import summary
 from aligner.sync.check import check_item, run_check
 from aligner.sync.run import DEFAULT_STATE, run_sync
-
-
-def _locate(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
-    return locate_config(value)
-
-
-def _log_flag(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-    """-q/-v after the subcommand count as before it (`aligner check -q`)."""
-    settings = ctx.find_root().ensure_object(dict)
-    if param.name == "quiet":
-        settings["quiet"] = bool(settings.get("quiet")) or bool(value)
-    else:
-        settings["verbose"] = int(settings.get("verbose") or 0) + int(value or 0)
-    configure_logging(-1 if settings.get("quiet") else int(settings.get("verbose") or 0))
-
-
-def global_flags(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The group's -q/-v, accepted after a subcommand too."""
-    f = click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_log_flag,
-                     help="Only errors on stderr; no progress.")(f)
-    return click.option("--verbose", "-v", count=True, expose_value=False, callback=_log_flag,
-                        help="Log more on stderr (-v, -vv).")(f)
-
-
-def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = global_flags(f)
-    return click.option("--config", "-c", "config", type=click.Path(path_type=Path),
-                        default=None, callback=_locate,
-                        help="The operating-model file [default: $ALIGNER_CONFIG, else "
-                             "aligner.yaml here or in the nearest parent].")(f)
-
-
-def run_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by commands that read trackers."""
-    f = click.option("--source", "sources", multiple=True, metavar="NAME",
-                     help="Only read this tracker (repeatable): its name under `trackers:`.")(f)
-    f = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                     help="Judge objective periods on this date (default: today).")(f)
-    return config_option(f)
-
-
-def _report_specs(ctx: click.Context, param: click.Parameter,
-                  values: tuple[str, ...]) -> tuple[ReportTarget, ...]:
-    """`--report FORMAT:FILE`, each parsed or a usage error."""
-    try:
-        return tuple(parse_report_spec(value) for value in values)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx, param) from None
-
-
-def _share(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    """A share as 0.8 or 80% (reports print percentages, so both read back)."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        share = float(text.removesuffix("%").strip()) / (100 if text.endswith("%") else 1)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a share: give 0.8 or 80%", ctx,
-                                 param) from None
-    if not 0.0 <= share <= 1.0:
-        raise click.BadParameter(f"{value!r} is not between 0 and 1 (or 0% and 100%)", ctx,
-                                 param)
-    return share
-
-
-def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="Report format [default: from the -o file's extension "
-                          "(.json .md .xml .csv .html .txt), else text].")(f)
-    f = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the report to this file instead of stdout.")(f)
-    f = click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
-                     callback=_report_specs,
-                     help="Also write a report in FORMAT to FILE, from the same fetch "
-                          "(repeatable): --report json:out.json --report markdown:summary.md")(f)
-    return click.option("--fail-on", type=click.Choice(FAIL_ON), default="error",
-                        show_default=True,
-                        help="Exit 1 when a finding at or above this severity remains.")(f)
-
-
-def gate_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--min-aligned", default=None, metavar="SHARE", callback=_share,
-                        help="Exit 1 when the overall aligned share of open items is below "
-                             "SHARE (0.8 or 80%), whatever --fail-on says.")(f)
-
-
-def cli_progress() -> ProgressCallback | None:
-    """Fetch progress on stderr when it is a terminal and --quiet was not given."""
-    ctx = click.get_current_context(silent=True)
-    settings = (ctx.find_root().obj if ctx else None) or {}
-    return progress_for(quiet=bool(settings.get("quiet")))
-
-
-def gate_notice(report: RunReport, targets: list[ReportTarget]) -> None:
-    """Say on stderr that the --min-aligned gate failed, unless the text on stdout says it."""
-    line = report.gate.min_aligned_line()
-    if line and not any(t.on_terminal_text for t in targets):
-        click.echo(f"aligner: {line}", err=True)
-
-
-def write_reports(report: RunReport, targets: list[ReportTarget]) -> None:
-    """Render the one report model into every requested format and file."""
-    for target in targets:
-        emit(render(target.fmt, report), target.path)
-
-
-@contextmanager
-def failure_reports(targets: list[ReportTarget]) -> Iterator[None]:
-    """A run that fails still leaves a report (status failed, reason, exit code) in every
-    requested file, for CI artifact steps; the error then prints its one line as usual."""
-    try:
-        yield
-    except AlignerError as error:
-        for target in targets:
-            if target.path is not None:  # stdout stays empty: stderr carries the line
-                emit(render_failure(target.fmt, one_line(error), error.exit_code), target.path)
-        raise
-
-
-def one_line_errors(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Library errors become one line on stderr and their documented exit code."""
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except AlignerError as error:
-            # one line per error whatever a server or a file put in the message
-            for line in getattr(error, "lines", None) or (str(error),):
-                click.echo(f"aligner: {one_line(line)}", err=True)
-            sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            click.echo("aligner: interrupted; rerun to finish (writes are idempotent)", err=True)
-            sys.exit(EXIT_TRACKER)
-        except RecursionError:  # absurdly nested input that a parser or a mapping walked
-            click.echo("aligner: the input is nested too deeply to process", err=True)
-            sys.exit(EXIT_USAGE)
-        except Exception as error:
-            internal_error(error)
-
-    return wrapper
-
-
-def internal_error(error: Exception) -> NoReturn:
-    """The last resort: one line and exit 4, never a traceback or exit 1 ("findings")."""
-    text = SECRETS.redact(one_line(error))[:300]
-    click.echo(f"aligner: internal error ({type(error).__name__}: {text}); please report it "
-               "with the command that triggered it", err=True)
-    sys.exit(EXIT_INTERNAL)
-
-
-def one_line(error: BaseException | str) -> str:
-    """An error's message on one printable line, whatever a server or a file put in it."""
-    return printable(" ".join(str(error).splitlines()))
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """Tracker JSON may carry lone surrogates (`"\\ud800"`): shown as U+FFFD, not a crash."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
-
-
-def emit(text: str, output: Path | None) -> None:
-    text = printable(text)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-
-
-def as_date(value: Any) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
