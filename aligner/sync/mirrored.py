@@ -57,10 +57,17 @@ class OutsideChanges(Protocol):
     def changed_outside(self, since: datetime) -> Iterator[str]: ...
 
 
+@runtime_checkable
+class OpenOnlyReads(Protocol):
+    """Optional: the adapter's full read asks for open items only (Jira's `statusCategory`
+    clause, Linear's state-type filter), so done items absent from it are not gone."""
+
+    full_reads_open_only: bool
+
+
 def reconcile_hours(config: LoadedConfig) -> dict[str, float]:
     """Each source's `reconcile_hours` (how often its ids are listed against the mirror)."""
-    return {name: float(getattr(settings, "reconcile_hours", DEFAULT_RECONCILE_HOURS))
-            for name, settings in config.trackers.items()}
+    return {name: float(settings.reconcile_hours) for name, settings in config.trackers.items()}
 
 
 @dataclass
@@ -215,7 +222,7 @@ def open_only(adapters: Mapping[str, Adapter]) -> frozenset[str]:
     """Sources whose full read asks for open items only (`full_reads_open_only = True` on
     the adapter, e.g. Linear's state-type filter); others read done items in scope too."""
     return frozenset(name for name, adapter in adapters.items()
-                     if getattr(adapter, "full_reads_open_only", False) is True)
+                     if isinstance(adapter, OpenOnlyReads) and adapter.full_reads_open_only)
 
 
 def settle(graph: Mapping[str, BacklogItem],
