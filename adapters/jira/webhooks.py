@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from aligner.plugins.tracker import WebhookEvent
+from aligner.plugins.tracker import WebhookEvent, json_object
 
 SIGNATURE_HEADER = "x-hub-signature"
 SCHEME = "sha256="
@@ -34,18 +33,10 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str,
         return None
     if not hmac.compare_digest(given.encode(), sign(body, secret).encode()):
         return None
-    payload = _json(body)
+    payload = json_object(body)
     if payload is None:
         return None
     return WebhookEvent(_keys(payload), _kind(payload), _actor(payload))
-
-
-def _json(body: bytes) -> dict[str, Any] | None:
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    return payload if isinstance(payload, dict) else None
 
 
 def _keys(payload: Mapping[str, Any]) -> tuple[str, ...]:

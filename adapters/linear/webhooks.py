@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from aligner.plugins.tracker import WebhookEvent
+from aligner.plugins.tracker import WebhookEvent, json_object
 
 SIGNATURE_HEADER = "linear-signature"
 MAX_SKEW_SECONDS = 60.0
@@ -33,19 +32,11 @@ def verify(headers: Mapping[str, str], body: bytes, secret: str,
         return None
     if not hmac.compare_digest(given.encode(), sign(body, secret).encode()):
         return None
-    payload = _json(body)
+    payload = json_object(body)
     if payload is None or not _fresh(payload.get("webhookTimestamp"), now):
         return None
     kind = f"{payload.get('type', '')}.{payload.get('action', '')}"
     return WebhookEvent(_keys(payload), kind, _actor(payload))
-
-
-def _json(body: bytes) -> dict[str, Any] | None:
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    return payload if isinstance(payload, dict) else None
 
 
 def _fresh(stamp: Any, now: float) -> bool:

@@ -15,6 +15,7 @@ tracker package, so the core matches claims to items without knowing what a hand
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -118,6 +119,16 @@ class WebhookEvent:
     keys: tuple[str, ...]
     kind: str = ""
     actor: str | None = None
+
+
+def json_object(body: bytes) -> dict[str, Any] | None:
+    """A delivery's body as a JSON object, or None for anything else (garbled, absurdly
+    nested, a list): verifiers then refuse it."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 @runtime_checkable
