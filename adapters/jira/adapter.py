@@ -13,7 +13,7 @@ from aligner.errors import ConfigError
 from aligner.pacing import pacer_for
 from aligner.plugins.adapter import AdapterContext, WriteResult
 from aligner.plugins.discovery import Discovery
-from aligner.sync.plan import ItemPlan
+from aligner.sync.plan import CREATE, DELETE, UPDATE, ItemPlan
 
 from . import scope
 from .discovery import discover
@@ -24,7 +24,7 @@ from .precheck import CommentPrecheck
 from .reader import Site, detect_deployment, lookup, resolve_field_ids, search, wanted_fields
 from .render import adf_text, fitted_adf, fitted_wiki
 from .settings import JiraSettings
-from .state import with_state_from_comments
+from .state import IN_EDIT, with_state_from_comments
 from .transport import BadRequest, JiraTransport, build_session, retry_policy
 from .writer import JiraWriter
 
@@ -126,6 +126,14 @@ class JiraAdapter:
             if found is not None:
                 yield found
 
+    def write_cost(self, plan: ItemPlan) -> int:
+        """Write requests `apply` sends for the plan, at most (writer.py): Cloud creates the
+        comment inside the one edit; Data Center's edit carries labels only (its state is the
+        comment). Duplicates cost one deletion each. Listing comments is a read."""
+        if self.site.cloud:
+            return cloud_cost(plan) + len(plan.delete_extras)
+        return dc_cost(plan) + len(plan.delete_extras)
+
     def preview(self, comment: Comment) -> str:
         """What the ticket will show: Cloud's ADF as read, or Data Center's wiki markup."""
         if self.site.cloud:
@@ -191,3 +199,27 @@ class JiraAdapter:
     def _skip(self, key: str, reason: str) -> None:
         self.skipped += 1
         log.warning("Jira: skipped issue %s: its payload could not be read (%s)", key, reason)
+
+
+def cloud_cost(plan: ItemPlan) -> int:
+    """Cloud: the comment's own request (update or delete), then the edit, sent when labels or
+    the state property (digest, comment id) change. A creation rides in the edit: one write
+    with labels and state. (A comment a killed run left without state is adopted instead,
+    and updated only if it differs: recovery, not counted here.)"""
+    flags = plan.item.flags
+    if plan.comment == CREATE or (plan.comment == UPDATE and flags.comment_id is None):
+        return 1
+    state_moves = plan.digest != flags.digest or (
+        plan.comment == UPDATE and flags.comment_id == IN_EDIT)  # the edit names the real id
+    if plan.comment == DELETE and flags.comment_id is not None:
+        return 2  # the deletion, then the edit that drops the id from the state
+    edit = plan.changes_labels or state_moves
+    return int(plan.comment == UPDATE) + int(edit)
+
+
+def dc_cost(plan: ItemPlan) -> int:
+    """Data Center: the edit only when labels change, then the comment (which carries the
+    state) created, updated or deleted."""
+    comment = plan.comment in (CREATE, UPDATE) or (
+        plan.comment == DELETE and plan.item.flags.comment_id is not None)
+    return int(plan.changes_labels) + int(comment)

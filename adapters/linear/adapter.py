@@ -71,6 +71,13 @@ class LinearAdapter:
         """Apply plans, many items per request; `recover` re-reads comments before creating."""
         yield from self._writer.apply(plans, recover=recover)
 
+    def write_cost(self, plan: ItemPlan) -> int:
+        """Write mutations `apply` sends for the plan, at most (writer.py): one label change,
+        one comment mutation (which carries the state), one deletion per duplicate; several
+        share a request. Creating a missing label (once per run and team) is not counted."""
+        return (int(plan.changes_labels) + int(plan.comment is not None)
+                + len(plan.delete_extras))
+
     def preview(self, comment: Comment) -> str:
         """The Markdown Linear will receive, less the state marker at its end."""
         return render_markdown(summarise(comment, COMMENT_LIMIT,

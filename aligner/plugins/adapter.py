@@ -146,6 +146,18 @@ class Counted(Protocol):
 
 
 @runtime_checkable
+class WriteCosts(Protocol):
+    """Optional for writable adapters: what a plan costs on this tracker, for the write budget
+    (`--max-writes`) and the dry run's "Write budget needed". Without it the budget counts the
+    neutral upper bound (`aligner.sync.budget.write_cost`), which a tracker that combines
+    writes (Jira Cloud creates the comment inside the issue edit) overestimates."""
+
+    def write_cost(self, plan: ItemPlan) -> int:
+        """Write requests this adapter sends for the plan, at most (reads not counted)."""
+        ...
+
+
+@runtime_checkable
 class Previewer(Protocol):
     """Optional: show a comment exactly as this adapter would post it (what the PM reads), for
     `sync --dry-run --show-comments`; without it the preview is the neutral Markdown."""

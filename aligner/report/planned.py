@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from aligner.report.escape import escape_markdown
-from aligner.sync.budget import write_cost
+from aligner.sync.budget import cost_for
 from aligner.sync.plan import ItemPlan
 
 if TYPE_CHECKING:
@@ -21,12 +21,14 @@ COMMENT_ACTIONS = ("create", "update", "delete")
 
 
 def plan_counts(outcome: SyncOutcome) -> dict[str, Any]:
-    """Items to change, comments per action, and the write operations the whole plan needs."""
+    """Items to change, comments per action, and the write operations the whole plan needs
+    (as each source's adapter counts them: what `--max-writes` must allow)."""
     comments = Counter(p.comment for p in outcome.planned if p.comment)
+    cost = cost_for(outcome.snapshot.adapters)
     return {
         "items": len(outcome.planned),
         "comments": {action: comments.get(action, 0) for action in COMMENT_ACTIONS},
-        "write_operations": sum(map(write_cost, outcome.planned)),
+        "write_operations": sum(map(cost, outcome.planned)),
         "pending": len(outcome.pending),
     }
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aligner.comment.document import render_markdown
 from aligner.plugins.adapter import Previewer
-from aligner.sync.budget import write_cost
+from aligner.report.planned import plan_counts
 from aligner.sync.plan import ItemPlan
 from aligner.sync.run import SyncOutcome
 
@@ -25,10 +25,11 @@ def plan_line(plan: ItemPlan) -> str:
 
 
 def render_plan(outcome: SyncOutcome, show_comments: bool = False) -> str:
+    counts = plan_counts(outcome)
     lines = [f"Plan: {len(outcome.planned)} item{'s' * (len(outcome.planned) != 1)} to change, "
-             f"{sum(map(write_cost, outcome.planned))} write operations"]
+             f"{counts['write_operations']} write operations"]
     if outcome.dry_run and outcome.planned:
-        lines.append(_rollout_line(outcome.planned))
+        lines.append(_rollout_line(counts))
     pending = {id(p) for p in outcome.pending}
     for plan in outcome.planned:
         suffix = "   (over budget: next run)" if id(plan) in pending else ""
@@ -41,11 +42,10 @@ def render_plan(outcome: SyncOutcome, show_comments: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rollout_line(planned: list[ItemPlan]) -> str:
+def _rollout_line(counts: dict[str, Any]) -> str:
     """What a rollout needs to know before the first real run: comments notify watchers (Jira
     Cloud has no quiet comment creation), and a run stopped by the budget exits 3."""
-    created = sum(p.comment == "create" for p in planned)
-    needed = sum(map(write_cost, planned))
+    created, needed = counts["comments"]["create"], counts["write_operations"]
     return (f"Comments to create: {created} (each may notify the ticket's watchers). "
             f"Write budget needed: {needed} — run the first sync with --max-writes {needed}, "
             "or set writeback.comment: false for labels only.")

@@ -33,7 +33,7 @@ from aligner.serve.metrics import ServeMetrics
 from aligner.serve.queue import DirtyQueue
 from aligner.serve.reading import Reader
 from aligner.sync.apply import apply, writable_sources
-from aligner.sync.budget import within_budget
+from aligner.sync.budget import cost_for, within_budget
 from aligner.sync.plan import ItemPlan
 from aligner.sync.planner import plan_one
 
@@ -149,7 +149,7 @@ class LiveWorker:
         plans = self._plan(keys)
         self.last_plans = len(plans)
         budget = self.config.model.writeback.max_writes
-        now, pending = within_budget(plans, budget)
+        now, pending = within_budget(plans, budget, cost_for(self.adapters))
         for plan in pending:  # the budget is per batch: the rest wait for the next one
             self.queue.mark(plan.item.source, [plan.item.key], delay=RETRY_SECONDS)
         self._apply(now)

@@ -24,7 +24,7 @@ from aligner.plugins.adapter import Adapter, WriteResult
 from aligner.progress import ProgressCallback
 from aligner.report.summary import summary
 from aligner.sync.apply import apply, writable_sources
-from aligner.sync.budget import within_budget
+from aligner.sync.budget import cost_for, within_budget
 from aligner.sync.gcpause import gc_paused
 from aligner.sync.known import load_known, peek_known, record_writes
 from aligner.sync.mirrored import (
@@ -158,7 +158,7 @@ def prepare(config: LoadedConfig, adapters: Mapping[str, Adapter], begin: Start,
     left_alone = [p for p in plans if still_refused(p.item, refusals or {})]
     plans = [p for p in plans if not still_refused(p.item, refusals or {})]
     incremental = {name: cursor is not None for name, cursor in begin.since.items()}
-    _, pending = within_budget(plans, budget)
+    _, pending = within_budget(plans, budget, cost_for(adapters))
     return SyncOutcome(config, snapshot, evaluation, plans, pending, dry_run=dry_run,
                        incremental=incremental, kept=kept, left_alone=left_alone)
 

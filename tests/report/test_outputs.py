@@ -141,7 +141,8 @@ def planned_report(dry_run: bool = True) -> RunReport:
                               failed=[], complete=False, writes=0, incremental={"jira": False},
                               left_alone=[],
                               evaluation=base.evaluation,
-                              snapshot=SimpleNamespace(total_fetched=1, skipped={}))
+                              snapshot=SimpleNamespace(total_fetched=1, skipped={},
+                                                       adapters={}))
     return RunReport(base.evaluation, base.metrics, base.gate, outcome)  # type: ignore[arg-type]
 
 
