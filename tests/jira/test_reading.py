@@ -56,8 +56,8 @@ def test_data_center_that_grants_fewer_results_is_paged_by_what_it_returned(
     seed_backlog(fake)
     items = list(adapter(fake).fetch())
     assert len({i.key for i in items}) == 245  # the open ones
-    assert [r.query["startAt"] for r in fake.requests if r.op == "search"] == [
-        ["0"], ["90"], ["180"]]
+    starts = [int(r.query["startAt"][0]) for r in fake.requests if r.op == "search"]
+    assert starts[0] == 0 and sorted(starts) == [0, 90, 180]  # later pages in any order
 
 
 def test_data_center_that_refuses_a_missing_key_still_returns_the_others(rsps: object) -> None:
