@@ -67,6 +67,11 @@ class LinearAdapter:
         """Identifiers of the open issues in the teams, lean pages (the mirror's reconcile)."""
         return self._reader.scope_keys()
 
+    def changed_outside(self, since: datetime) -> Iterator[str]:
+        """Identifiers updated since `since` that are done or outside the teams (lean pages):
+        the mirror re-reads the ancestors it holds among them (another team's parent)."""
+        return self._reader.changed_outside(since)
+
     def apply(self, plans: Sequence[ItemPlan], recover: bool = False) -> Iterator[WriteResult]:
         """Apply plans, many items per request; `recover` re-reads comments before creating."""
         yield from self._writer.apply(plans, recover=recover)

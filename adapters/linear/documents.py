@@ -13,6 +13,9 @@ its children by `first`, default 50; a single query may cost at most 10,000):
   id, aligner's own comment) and no scalar on Issue carries it.
 - `WORKSPACE` costs ~4,500: 250 labels x 2.3, 100 projects x (2.3 + 20 initiatives x 1.1
   + 5 teams x 1.1), 100 initiatives x 2.5, 100 teams x 1.3.
+- `ISSUE_KEYS` and `CHANGED_OUTSIDE` (identifiers only, 250 a page) cost 575 points a page;
+  an incremental run holding ancestors from outside the scope sends `CHANGED_OUTSIDE` once
+  (the changes since its cursor rarely fill a page).
 - A write request carries at most `WRITE_BATCH_ITEMS` items (two mutations each), ~70 points.
 `tests/linear/test_contract.py` recomputes these with the fake's complexity counter.
 """
@@ -129,14 +132,25 @@ query Issues($filter: IssueFilter!, $after: String) {{
 """
 
 ISSUE_KEYS_PAGE_SIZE = 250  # identifiers only (~0.1 point each): the cheap reconcile
-ISSUE_KEYS = f"""
-query IssueKeys($filter: IssueFilter!, $after: String) {{
+
+
+def _keys_query(name: str) -> str:
+    """An identifier-only issue page (575 points by the rule above): only what is used."""
+    return f"""
+query {name}($filter: IssueFilter!, $after: String) {{
   issues(filter: $filter, first: {ISSUE_KEYS_PAGE_SIZE}, after: $after) {{
     nodes {{ identifier }} pageInfo {{ ...PageFields }}
   }}
 }}
 {_PAGE_INFO}
 """
+
+
+ISSUE_KEYS = _keys_query("IssueKeys")  # the scope's open issues (the mirror's reconcile)
+# Issues updated since the cursor that the scope does not evaluate (another team, or done):
+# the mirror re-reads the ancestors it holds among them. Its own name, so logs and tests
+# tell it from the reconcile.
+CHANGED_OUTSIDE = _keys_query("ChangedOutside")
 
 OWN_COMMENTS = f"""
 query OwnComments($ids: [ID!]!, $after: String) {{
@@ -156,6 +170,7 @@ QUERIES = {
     "Initiatives": INITIATIVES_PAGE,
     "Issues": ISSUES_PAGE,
     "IssueKeys": ISSUE_KEYS,
+    "ChangedOutside": CHANGED_OUTSIDE,
     "OwnComments": OWN_COMMENTS,
 }
 

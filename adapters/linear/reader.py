@@ -156,8 +156,7 @@ class LinearReader:
         team_filter = self._team_filter()
         issue_filter: Node = {"team": team_filter} if team_filter else {}
         if since is not None:
-            start = (since if since.tzinfo else since.replace(tzinfo=UTC)) - OVERLAP
-            issue_filter["updatedAt"] = {"gte": start.astimezone(UTC).isoformat()}
+            issue_filter["updatedAt"] = {"gte": _start(since)}
         else:
             issue_filter["state"] = OPEN_STATES
         first = self.connection(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues")
@@ -213,14 +212,25 @@ class LinearReader:
         """Issues with any of aligner's `labels` that are done or outside the teams."""
         if not labels:
             return
-        outside: list[Node] = [{"state": {"type": {"in": sorted(CLOSED_STATES)}}}]
-        if self.team_keys is not None:
-            outside.append({"team": {"key": {"nin": self.team_keys}}})
         issue_filter = {"and": [{"labels": {"some": {"name": {"in": sorted(labels)}}}},
-                                {"or": outside}]}
+                                self._outside()]}
         for page in self.pages(docs.ISSUES_PAGE, {"filter": issue_filter}, "issues"):
             for item in self._map_page(page):
                 yield replace(item, in_scope=False)
+
+    def changed_outside(self, since: datetime) -> Iterator[str]:
+        """Identifiers of issues updated since `since` (less the overlap) that the scope does
+        not evaluate (done, or outside the teams): lean pages, one for most runs."""
+        issue_filter = {"and": [{"updatedAt": {"gte": _start(since)}}, self._outside()]}
+        for page in self.pages(docs.CHANGED_OUTSIDE, {"filter": issue_filter}, "issues"):
+            yield from (str(node["identifier"]) for node in page if node.get("identifier"))
+
+    def _outside(self) -> Node:
+        """What the scope does not evaluate: done or canceled issues, other teams' issues."""
+        outside: list[Node] = [{"state": {"type": {"in": sorted(CLOSED_STATES)}}}]
+        if self.team_keys is not None:
+            outside.append({"team": {"key": {"nin": self.team_keys}}})
+        return {"or": outside}
 
     def scope_keys(self) -> Iterator[str]:
         """Identifiers of the open issues in the teams: lean pages, ids only."""
@@ -322,6 +332,12 @@ def splits(team_keys: list[str] | None, workers: int) -> list[Node]:
         return [{}]
     return [*({"state": {"type": {"eq": state}}} for state in singles),
             {"state": {"type": {"nin": singles}}}]
+
+
+def _start(since: datetime) -> str:
+    """Where a read from the cursor `since` starts: the overlap earlier, in UTC."""
+    start = (since if since.tzinfo else since.replace(tzinfo=UTC)) - OVERLAP
+    return start.astimezone(UTC).isoformat()
 
 
 def _connection(data: Node, root: str) -> Node:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -73,6 +74,8 @@ def test_page_complexity_stays_well_below_linears_cap() -> None:
     assert complexity(schema, parse(documents.WORKSPACE)) < 5_000
     for name in ("Labels", "Projects", "Initiatives", "OwnComments"):
         assert complexity(schema, parse(documents.QUERIES[name])) < 5_000, name
+    for name in ("IssueKeys", "ChangedOutside"):  # identifiers only: the mirror's lean pages
+        assert complexity(schema, parse(documents.QUERIES[name])) <= 600, name
 
 
 def _every_path(fake: FakeLinear, make_adapter: AdapterFactory) -> None:
@@ -93,6 +96,7 @@ def _every_path(fake: FakeLinear, make_adapter: AdapterFactory) -> None:
     mirror = make_adapter()  # what the backlog mirror asks: ids, exits, items by key
     assert list(mirror.scope_keys()) and list(mirror.refetch(["CHK-1", "OPS-1"]))
     list(mirror.scope_exits(["aligner:untraced"]))
+    list(mirror.changed_outside(datetime(2026, 11, 1, tzinfo=UTC)))
     for number in range(TEAM_PAGE_SIZE):  # discovery reads every team: more than a page
         fake.add_team(f"T{number:03}")
     make_adapter().discover()

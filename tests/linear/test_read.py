@@ -127,3 +127,24 @@ def test_an_odd_issue_payload_is_skipped_not_fatal(fake: FakeLinear,
     reader = adapter._reader  # the page mapper, fed a payload Linear should never send
     assert [i.key for i in reader._map_page([odd, good])] == ["CHK-1"]
     assert "odd payload" in caplog.text
+
+
+def test_changed_outside_lists_identifiers_the_scope_does_not_evaluate(
+        fake: FakeLinear, make_adapter: AdapterFactory) -> None:
+    """The mirror's re-read of held ancestors: issues updated since the cursor that are done or
+    in another team, identifiers only, in one lean page."""
+    for team in ("CHK", "OPS"):
+        fake.add_team(team)
+        for n in (1, 2, 3):
+            fake.add_issue(team, f"{team} {n}")  # all made at 12:00:xx
+    fake.store.now = datetime(2026, 11, 20, 13, tzinfo=UTC)
+    fake.update_issue("CHK-1", title="open, in scope: the incremental read has it")
+    fake.update_issue("CHK-2", state="completed")
+    fake.update_issue("OPS-1", title="another team's parent, edited")
+    fake.update_issue("OPS-2", state="canceled")
+    since = datetime(2026, 11, 20, 12, 30, tzinfo=UTC)
+    keys = list(make_adapter(teams=("CHK",)).changed_outside(since))
+    assert sorted(keys) == ["CHK-2", "OPS-1", "OPS-2"]  # not CHK-1, nor CHK-3 / OPS-3 (older)
+    [sent] = [r for r in fake.requests if r.name == "ChangedOutside"]
+    assert [r.name for r in fake.requests] == ["ChangedOutside"]  # not even the workspace
+    assert "nodes { identifier }" in sent.document and sent.complexity <= 600

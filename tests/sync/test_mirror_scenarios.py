@@ -9,7 +9,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +269,33 @@ def test_an_ancestor_outside_the_scope_edited_later_reflags_its_descendants(
         assert outcome.incremental == {h.name: True}
         assert h.labels("T-5") == ["aligner:untraced"]
         converged_like_full(h, ("T-5",))
+
+
+def test_a_linear_parent_in_another_team_labelled_later_clears_its_child(
+        tmp_path: Path) -> None:
+    """A parent issue in a team the config does not name is held as an ancestor; when a PM
+    labels it `okr:<objective>`, the next plain sync re-reads it (one lean page of identifiers
+    changed outside the scope) and clears the child's flags."""
+    h = LinearHarness(tmp_path)
+    with h.running():
+        h.fake.add_team("OUT")
+        h.fake.add_issue("OUT", "Platform parent")
+        h.fake.add_issue("CHK", "Under another team's parent", parent="OUT-1")
+        child = "T-5"  # CHK-5
+        assert h.sync().complete and h.labels(child) == ["aligner:untraced"]
+        h.reset_requests()
+        assert h.sync().planned == [] and h.write_requests() == 0
+        quiet = [r.name for r in h.fake.requests]  # a converged incremental run
+        # incremental cursors are real time: the PM's edit comes after the last run's start
+        h.fake.store.now = datetime.now(UTC) + timedelta(minutes=1)
+        okr = h.fake.add_label("okr:CHK-Q4-1")
+        h.fake.update_issue("OUT-1", labelIds=[okr["id"]])
+        h.reset_requests()
+        outcome = h.sync()
+        assert outcome.incremental == {h.name: True}
+        assert h.labels(child) == [] and h.aligner_comments(child) == []
+        changed = [r.name for r in h.fake.requests]
+        converged_like_full(h, (child,))
+        # the extra cost: one lean page per incremental run, converged or not
+        assert quiet.count("ChangedOutside") == changed.count("ChangedOutside") == 1
+        assert [r.name for r in h.fake.requests] == quiet
